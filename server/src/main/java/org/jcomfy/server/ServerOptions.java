@@ -1,0 +1,36 @@
+package org.jcomfy.server;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Command-line options, with ComfyUI's flag names. Parsing and validation live in
+ * {@code ServerOptionsParser}; this record is only the result.
+ *
+ * @param cacheMode     {@code classic}, {@code lru} or {@code none}
+ * @param cacheLruSize  entries kept in {@code lru} mode
+ * @param maxUploadSizeMb  --max-upload-size (ComfyUI's default is 100)
+ */
+public record ServerOptions(
+        String listen,
+        int port,
+        Path baseDirectory,
+        Path outputDirectory,
+        Path inputDirectory,
+        Path tempDirectory,
+        Path userDirectory,
+        Path frontEndRoot,
+        String enableCorsHeader,
+        double maxUploadSizeMb,
+        List<Path> extraModelPathsConfig,
+        String previewMethod,
+        String cacheMode,
+        int cacheLruSize,
+        boolean verbose) {
+
+    /** Defaults as ComfyUI's, rooted at {@code base}; port 0 picks a free port (tests). */
+    public static ServerOptions defaults(Path base, int port) {
+        return new ServerOptions("127.0.0.1", port, base, base.resolve("output"), base.resolve("input"),
+                base.resolve("temp"), base.resolve("user"), null, null, 100, List.of(), "auto", "classic", 0, false);
+    }
+}
