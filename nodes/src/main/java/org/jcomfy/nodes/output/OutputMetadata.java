@@ -1,0 +1,26 @@
+package org.jcomfy.nodes.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jcomfy.nodes.api.ExecutionContext;
+
+/**
+ * The metadata ComfyUI embeds in saved files so they can be dragged back into the UI:
+ * {@code prompt} (the API prompt) and one entry per {@code extra_pnginfo} key
+ * ({@code workflow}, the UI graph), each as compact JSON text.
+ */
+public final class OutputMetadata {
+    private OutputMetadata() {}
+
+    public static Map<String, String> of(ExecutionContext context) {
+        Map<String, String> m = new LinkedHashMap<>();
+        JsonNode prompt = context.prompt();
+        if (prompt != null && !prompt.isNull()) m.put("prompt", prompt.toString());
+        JsonNode extra = context.extraPngInfo();
+        if (extra != null && extra.isObject()) {
+            for (Map.Entry<String, JsonNode> e : extra.properties()) m.put(e.getKey(), e.getValue().toString());
+        }
+        return m;
+    }
+}

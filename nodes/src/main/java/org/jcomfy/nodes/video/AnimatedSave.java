@@ -1,0 +1,36 @@
+package org.jcomfy.nodes.video;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.api.ExecutionContext;
+import org.jcomfy.nodes.api.NodeOutput;
+import org.jcomfy.nodes.output.OutputMetadata;
+import org.jcomfy.nodes.output.SavePath;
+import org.jcomfy.nodes.output.SavedFile;
+
+/** The shared body of the animated-output nodes: pick the next file name, encode, report the UI entry. */
+final class AnimatedSave {
+    private AnimatedSave() {}
+
+    /** Embeds metadata after encoding, for formats whose muxer cannot (WebP EXIF, APNG comf chunks). */
+    interface MetadataWriter {
+        void write(Path file, Map<String, String> metadata) throws Exception;
+    }
+
+    static NodeOutput save(Tensor frames, double fps, String prefix, VideoFormat format, ExecutionContext context,
+                           MetadataWriter afterEncode) throws Exception {
+        SavePath where = SavePath.next(context.outputDirectory(), prefix, frames.dim(2), frames.dim(1));
+        Path file = where.file(where.counter(), format.extension());
+        Map<String, String> metadata = OutputMetadata.of(context);
+        VideoEncoder.encode(frames, fps, format, afterEncode == null ? metadata : Map.of(), file);
+        if (afterEncode != null) afterEncode.write(file, metadata);
+        SavedFile saved = new SavedFile(file.getFileName().toString(), where.subfolder(), "output");
+        Map<String, List<Object>> ui = new LinkedHashMap<>();
+        ui.put("images", List.of(saved.toUi()));
+        ui.put("animated", List.of(frames.dim(0) > 1));
+        return NodeOutput.ui(ui);
+    }
+}

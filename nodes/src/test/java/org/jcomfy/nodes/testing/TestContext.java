@@ -1,0 +1,102 @@
+package org.jcomfy.nodes.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.jcomfy.backend.device.Device;
+import org.jcomfy.backend.device.Devices;
+import org.jcomfy.nodes.api.ExecutionContext;
+import org.jcomfy.nodes.api.SharedObjects;
+
+/**
+ * A real execution context on temporary folders, for running nodes directly in tests:
+ * records progress calls and previews instead of sending them over a socket.
+ */
+public final class TestContext implements ExecutionContext {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path root;
+    public final List<long[]> progress = new ArrayList<>();
+    public final List<BufferedImage> previews = new ArrayList<>();
+    public volatile boolean interrupted;
+    private final Map<String, Object> shared = new HashMap<>();
+    private JsonNode prompt = JSON.createObjectNode();
+    private JsonNode extraPngInfo = JSON.createObjectNode().set("workflow", JSON.createObjectNode().put("version", 0.4));
+
+    public TestContext(Path root) {
+        this.root = root;
+        try {
+            for (String d : List.of("input", "output", "temp", "models")) Files.createDirectories(root.resolve(d));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestContext withPrompt(JsonNode p) { this.prompt = p; return this; }
+
+    @Override public Path inputDirectory() { return root.resolve("input"); }
+    @Override public Path outputDirectory() { return root.resolve("output"); }
+    @Override public Path tempDirectory() { return root.resolve("temp"); }
+
+    @Override
+    public List<String> modelFiles(String folder) {
+        Path dir = root.resolve("models").resolve(folder);
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/')).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Path modelPath(String folder, String name) {
+        Path p = root.resolve("models").resolve(folder).resolve(name);
+        if (!Files.isRegularFile(p)) throw new IllegalArgumentException("model file not found: " + folder + "/" + name);
+        return p;
+    }
+
+    @Override public Device device() { return Devices.cpu(); }
+
+    @Override
+    public SharedObjects shared() {
+        return new SharedObjects() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public synchronized <T> T getOrLoad(String key, long bytes, Supplier<T> loader) {
+                return (T) shared.computeIfAbsent(key, k -> loader.get());
+            }
+
+            @Override public synchronized void clear() { shared.clear(); }
+        };
+    }
+
+    @Override public String promptId() { return "test-prompt"; }
+    @Override public String nodeId() { return "1"; }
+
+    @Override
+    public void progress(long value, long max) {
+        progress.add(new long[] {value, max});
+        checkInterrupted();
+    }
+
+    @Override public void preview(BufferedImage image) { previews.add(image); }
+
+    @Override
+    public void checkInterrupted() {
+        if (interrupted) throw new org.jcomfy.nodes.api.ExecutionInterrupted();
+    }
+
+    @Override public JsonNode prompt() { return prompt; }
+    @Override public JsonNode extraPngInfo() { return extraPngInfo; }
+    @Override public String previewMethod() { return "auto"; }
+}
