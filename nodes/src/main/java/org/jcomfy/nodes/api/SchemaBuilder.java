@@ -77,7 +77,8 @@ public final class SchemaBuilder {
         return add(new InputSpec.FloatInput(n, def, min, max, step, null, map(extra)));
     }
 
-    public SchemaBuilder floatInput(String n, double def, double min, double max, double step, double round, Object... extra) {
+    /** A FLOAT whose value the frontend rounds to {@code round} (KSampler's cfg uses 0.01). */
+    public SchemaBuilder roundedFloatInput(String n, double def, double min, double max, double step, double round, Object... extra) {
         return add(new InputSpec.FloatInput(n, def, min, max, step, round, map(extra)));
     }
 
