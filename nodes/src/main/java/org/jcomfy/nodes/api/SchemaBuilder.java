@@ -90,15 +90,12 @@ public final class SchemaBuilder {
         return add(new InputSpec.BooleanInput(n, def, map(extra)));
     }
 
+    /** A fixed list of options; the default is the first, as in ComfyUI. */
     public SchemaBuilder comboInput(String n, List<String> options, Object... extra) {
         List<String> fixed = List.copyOf(options);
         return add(new InputSpec.ComboInput(n, env -> fixed, null, map(extra)));
     }
 
-    public SchemaBuilder comboInput(String n, List<String> options, String def, Object... extra) {
-        List<String> fixed = List.copyOf(options);
-        return add(new InputSpec.ComboInput(n, env -> fixed, def, map(extra)));
-    }
 
     /** A combo whose options are computed per request, e.g. the files of a model folder. */
     public SchemaBuilder dynamicComboInput(String n, Function<NodeEnvironment, List<String>> options, Object... extra) {

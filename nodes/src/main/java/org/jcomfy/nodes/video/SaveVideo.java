@@ -20,8 +20,8 @@ public final class SaveVideo implements Node {
             .socketInput("video", "VIDEO", "tooltip", "The video to save.")
             .stringInput("filename_prefix", "video/ComfyUI", false, "tooltip",
                     "The prefix for the file to save. This may include formatting information such as %date:yyyy-MM-dd% or %Empty Latent Image.width% to include values from nodes.")
-            .comboInput("format", List.of("auto", "mp4"), "auto", "tooltip", "The format to save the video as.")
-            .comboInput("codec", List.of("auto", "h264"), "auto", "tooltip", "The codec to use for the video.")
+            .comboInput("format", List.of("auto", "mp4"), "tooltip", "The format to save the video as.")
+            .comboInput("codec", List.of("auto", "h264"), "tooltip", "The codec to use for the video.")
             .build();
 
     @Override public NodeSchema schema() { return SCHEMA; }
