@@ -1,0 +1,67 @@
+package org.jcomfy.backend.cpu;
+
+import static org.jcomfy.backend.cpu.KernelCheck.REFERENCE;
+import static org.jcomfy.backend.cpu.KernelCheck.assertClose;
+import static org.jcomfy.backend.cpu.KernelCheck.random;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jcomfy.backend.tensor.DType;
+import org.jcomfy.backend.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class LinearTest {
+    private static final DType[] WEIGHT_TYPES = {DType.F32, DType.BF16, DType.F16, DType.F8_E4M3FN, DType.F8_E5M2};
+
+    /** {M, K, N}: size one, odd sizes, non-multiples of every vector width, several tiles and blocks. */
+    private static final int[][] SHAPES = {{1, 1, 1}, {1, 7, 3}, {3, 5, 7}, {5, 17, 33}, {17, 33, 19}, {70, 40, 130}};
+
+    @Test
+    void every_weight_dtype_and_shape_matches_the_reference_on_every_path() {
+        long seed = 1;
+        for (CpuKernels k : KernelCheck.variants()) {
+            for (DType dtype : WEIGHT_TYPES) {
+                for (int[] s : SHAPES) {
+                    Tensor x = random(seed++, s[0], s[1]);
+                    Tensor w = random(seed++, dtype, s[2], s[1]);
+                    Tensor b = random(seed++, s[2]);
+                    String what = k + " " + dtype + " M=" + s[0] + " K=" + s[1] + " N=" + s[2];
+                    assertClose(REFERENCE.linear(x, w, b, 0.75f), k.linear(x, w, b, 0.75f), 1e-5, what + " with bias");
+                    assertClose(REFERENCE.linear(x, w, null), k.linear(x, w, null), 1e-5, what + " without bias");
+                }
+            }
+        }
+    }
+
+    @Test
+    void leading_dimensions_are_kept_and_flattened_into_rows() {
+        Tensor x = random(11, 2, 3, 9);
+        Tensor w = random(12, DType.BF16, 5, 9);
+        for (CpuKernels k : KernelCheck.variants()) {
+            assertClose(REFERENCE.linear(x, w, null), k.linear(x, w, null), 1e-5, k.toString());
+        }
+    }
+
+    @Test
+    void a_narrow_weight_too_big_for_one_scratch_block_is_widened_in_several() {
+        // 600 rows of 2000 exceed the 2^20-float widening block, so each thread widens twice
+        Tensor x = random(21, 2, 2000);
+        Tensor w = random(22, DType.BF16, 600, 2000);
+        Tensor b = random(23, DType.BF16, 600);
+        for (CpuKernels k : KernelCheck.variants()) {
+            assertClose(REFERENCE.linear(x, w, b), k.linear(x, w, b), 1e-5, k.toString());
+        }
+    }
+
+    @Test
+    void the_default_table_uses_openblas_on_this_platform() {
+        assertTrue(OpenBlas.available(), "OpenBLAS should load from the linux-x86_64 classifier jar");
+        assertTrue(CpuKernels.fromProperties(REFERENCE::attention).usesNativeBlas());
+    }
+
+    @Test
+    void a_weight_that_does_not_match_the_input_is_refused() {
+        CpuKernels k = KernelCheck.variants().get(0);
+        assertThrows(IllegalArgumentException.class, () -> k.linear(random(1, 2, 3), random(2, 4, 5), null));
+    }
+}
