@@ -104,15 +104,31 @@ final class Gemm {
             x = FloatVector.fromMemorySegment(F, a, a3 + off, LE);
             c30 = x.fma(w0, c30); c31 = x.fma(w1, c31); c32 = x.fma(w2, c32); c33 = x.fma(w3, c33);
         }
-        FloatVector[] acc = {c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33};
-        for (int r = 0; r < 4; r++) {
-            for (int q = 0; q < 4; q++) {
-                float sum = acc[r * 4 + q].reduceLanes(VectorOperators.ADD);
-                long ar = aOff + (long) (i + r) * lda, br = bOff + (long) (j + q) * ldb;
-                for (int p = bound; p < k; p++) sum += a.getAtIndex(FLOAT, ar + p) * b.getAtIndex(FLOAT, br + p);
-                store(c, cOff + (long) (i + r) * ldc + j + q, alpha * sum, beta);
-            }
-        }
+        finish(c00, i, j, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c01, i, j + 1, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c02, i, j + 2, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c03, i, j + 3, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c10, i + 1, j, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c11, i + 1, j + 1, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c12, i + 1, j + 2, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c13, i + 1, j + 3, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c20, i + 2, j, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c21, i + 2, j + 1, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c22, i + 2, j + 2, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c23, i + 2, j + 3, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c30, i + 3, j, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c31, i + 3, j + 1, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c32, i + 3, j + 2, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        finish(c33, i + 3, j + 3, bound, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** Sums one accumulator's lanes, adds the scalar tail of the dot product and stores it. */
+    private static void finish(FloatVector acc, int i, int j, int bound, int k, float alpha, MemorySegment a, long aOff, int lda,
+                               MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        long ar = aOff + (long) i * lda, br = bOff + (long) j * ldb;
+        for (int p = bound; p < k; p++) sum += a.getAtIndex(FLOAT, ar + p) * b.getAtIndex(FLOAT, br + p);
+        store(c, cOff + (long) i * ldc + j, alpha * sum, beta);
     }
 
     /** One output: the edge rows and columns that do not fill a 4×4 tile. */
