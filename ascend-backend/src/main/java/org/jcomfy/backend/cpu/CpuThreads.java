@@ -9,8 +9,8 @@ import java.util.concurrent.ForkJoinWorkerThread;
 /**
  * The work-splitting pool every CPU kernel shares, sized to the cores. A kernel hands it a
  * range of independent work items ({@link #parallelFor}); the range is cut into at most one
- * chunk per thread (fewer when the work is small), the calling thread runs one chunk itself and
- * waits for the others. Calls made from inside a chunk (a kernel calling a kernel) work too:
+ * chunk per thread (fewer when the work is small), the pool's threads run the chunks and the
+ * caller waits for them. Calls made from inside a chunk (a kernel calling a kernel) work too:
  * a fork/join pool lets a waiting worker run the queued chunks instead of blocking.
  *
  * <p>Native BLAS runs single-threaded inside these chunks (see {@link OpenBlas}), so the two

@@ -7,8 +7,8 @@ import org.jcomfy.backend.tensor.Tensor;
 
 /**
  * {@code y = x · (weightScale · W)ᵀ + b} for weights of any float dtype. The output is split
- * into a grid of blocks, one per pool thread (column blocks first: a block of W rows is read
- * by one thread only). Each block is one row-major sgemm with {@code transB}, so an f32 weight
+ * into a grid of blocks, one per pool thread (see {@link #grid}). Each block is one row-major
+ * sgemm with {@code transB}, so an f32 weight
  * is used in place; a narrower weight is widened a few hundred rows at a time into the
  * thread's scratch buffer and multiplied from there. The bias is written into the output
  * first and the GEMM accumulates onto it ({@code beta = 1}); weightScale is the GEMM's alpha.
@@ -46,14 +46,37 @@ final class Linear {
         }
         float b = beta;
 
-        int nBlocks = Math.clamp((n + MIN_BLOCK - 1) / MIN_BLOCK, 1, threads.threads());
-        int mBlocks = Math.clamp(Math.min(threads.threads() / nBlocks, (m + MIN_BLOCK - 1) / MIN_BLOCK), 1, threads.threads());
+        int[] grid = grid(m, n, threads.threads());
+        int mBlocks = grid[0], nBlocks = grid[1];
         threads.forEach(nBlocks * mBlocks, task -> {
             int m0 = (int) ((long) m * (task / nBlocks) / mBlocks), m1 = (int) ((long) m * (task / nBlocks + 1) / mBlocks);
             int n0 = (int) ((long) n * (task % nBlocks) / nBlocks), n1 = (int) ((long) n * (task % nBlocks + 1) / nBlocks);
             block(nativeBlas, simd, xs, weight, ys, m0, m1, n0, n1, n, k, weightScale, b);
         });
         return out;
+    }
+
+    /**
+     * How to cut the {@code m × n} output into {@code {rowBlocks, columnBlocks}}: as many blocks
+     * as threads (none thinner than {@link #MIN_BLOCK} unless the matrix is), and among those
+     * the squarest, since each block's GEMM packs its rows of x and of W once, a cost that
+     * grows with {@code rows + columns} while the work grows with their product.
+     */
+    static int[] grid(int m, int n, int threads) {
+        int bestM = 1, bestN = 1;
+        for (int nb = 1; nb <= threads; nb++) {
+            if (nb > 1 && n < nb * MIN_BLOCK) break;
+            for (int mb = 1; mb * nb <= threads; mb++) {
+                if (mb > 1 && m < mb * MIN_BLOCK) break;
+                int tasks = mb * nb, bestTasks = bestM * bestN;
+                double edge = (double) m / mb + (double) n / nb, bestEdge = (double) m / bestM + (double) n / bestN;
+                if (tasks > bestTasks || (tasks == bestTasks && edge < bestEdge)) {
+                    bestM = mb;
+                    bestN = nb;
+                }
+            }
+        }
+        return new int[] {bestM, bestN};
     }
 
     /** Output rows {@code [m0, m1)} by columns {@code [n0, n1)}. */

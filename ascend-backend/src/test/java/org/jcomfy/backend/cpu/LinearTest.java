@@ -3,6 +3,7 @@ package org.jcomfy.backend.cpu;
 import static org.jcomfy.backend.cpu.KernelCheck.REFERENCE;
 import static org.jcomfy.backend.cpu.KernelCheck.assertClose;
 import static org.jcomfy.backend.cpu.KernelCheck.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,16 @@ class LinearTest {
         for (CpuKernels k : KernelCheck.variants()) {
             assertClose(REFERENCE.linear(x, w, b), k.linear(x, w, b), 1e-5, k.toString());
         }
+    }
+
+    @Test
+    void the_work_grid_uses_every_thread_in_the_squarest_blocks_it_can() {
+        assertArrayEquals(new int[] {2, 1}, Linear.grid(4096, 1536, 2));
+        assertArrayEquals(new int[] {1, 2}, Linear.grid(4096, 8960, 2));
+        assertArrayEquals(new int[] {8, 2}, Linear.grid(4096, 1536, 16));
+        assertArrayEquals(new int[] {1, 16}, Linear.grid(1, 1536, 16));
+        assertArrayEquals(new int[] {1, 1}, Linear.grid(3, 5, 16));
+        assertArrayEquals(new int[] {1, 3}, Linear.grid(70, 200, 3));
     }
 
     @Test
