@@ -71,16 +71,20 @@ final class Elementwise {
         Layout layout = Layout.of(outShape, in);
         long run = layout.shape[layout.shape.length - 1];
         long rows = out.numel() / run;
+        // long runs are cut into pieces so that even one run (equal shapes) uses every thread
+        long pieces = (run + GRAIN - 1) / GRAIN, piece = (run + pieces - 1) / pieces;
         MemorySegment[] segs = new MemorySegment[3];
         for (int t = 0; t < in.length; t++) segs[t] = in[t].data();
         if (c == null) segs[2] = segs[1];
         MemorySegment o = out.data();
-        threads.parallelFor(rows, Math.max(1, GRAIN / run), (start, end) -> {
+        int[] st = layout.innerStride;
+        threads.parallelFor(rows * pieces, Math.max(1, GRAIN / piece), (start, end) -> {
             long[] off = new long[3];
-            for (long r = start; r < end; r++) {
+            for (long item = start; item < end; item++) {
+                long r = item / pieces, from = (item % pieces) * piece, len = Math.min(piece, run - from);
                 layout.offsets(r, off);
-                int[] st = layout.innerStride;
-                runKernel(simd, op, run, segs[0], off[0], st[0], segs[1], off[1], st[1], segs[2], off[2], st[2], o, r * run);
+                runKernel(simd, op, len, segs[0], off[0] + from * st[0], st[0], segs[1], off[1] + from * st[1], st[1],
+                        segs[2], off[2] + from * st[2], st[2], o, r * run + from);
             }
         });
         return out;

@@ -170,7 +170,10 @@ final class Layout {
             for (long row = start; row < end; row++) {
                 // input row `row` becomes output rows row·factor … row·factor + factor − 1
                 long first = row * factor * ow;
-                for (long j = 0; j < ow; j++) o.setAtIndex(FLOAT, first + j, in.getAtIndex(FLOAT, row * w + j / factor));
+                for (long j = 0; j < w; j++) {
+                    float v = in.getAtIndex(FLOAT, row * w + j);
+                    for (int k = 0; k < factor; k++) o.setAtIndex(FLOAT, first + j * factor + k, v);
+                }
                 for (int k = 1; k < factor; k++) MemorySegment.copy(o, first * 4, o, (first + k * ow) * 4, ow * 4);
             }
         });
