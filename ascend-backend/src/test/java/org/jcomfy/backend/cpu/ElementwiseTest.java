@@ -57,6 +57,11 @@ class ElementwiseTest {
         for (CpuKernels k : KernelCheck.variants()) {
             assertClose(REFERENCE.add(a, b), k.add(a, b), 1e-6, k.toString());
             assertClose(REFERENCE.scale(a, 0.5f), k.scale(a, 0.5f), 1e-6, k.toString());
+            // runs longer than one work piece: equal shapes, and a per-row scalar
+            Tensor c = random(902, 3, 200, 77);
+            assertClose(REFERENCE.mul(a, c), k.mul(a, c), 1e-6, k + " equal shapes");
+            Tensor d = random(903, 2, 40001), e = random(904, 2, 1);
+            assertClose(REFERENCE.sub(d, e), k.sub(d, e), 1e-6, k + " long broadcast run");
         }
     }
 
