@@ -9,15 +9,19 @@ import org.jcomfy.backend.tensor.Tensor;
  * {@code y = x · (weightScale · W)ᵀ + b} for weights of any float dtype. The output is split
  * into a grid of blocks, one per pool thread (see {@link #grid}). Each block is one row-major
  * sgemm with {@code transB}, so an f32 weight
- * is used in place; a narrower weight is widened a few hundred rows at a time into the
+ * is used in place; a narrower weight is widened up to a few thousand rows at a time into the
  * thread's scratch buffer and multiplied from there. The bias is written into the output
  * first and the GEMM accumulates onto it ({@code beta = 1}); weightScale is the GEMM's alpha.
  */
 final class Linear {
     private Linear() {}
 
-    /** Widened weight rows per GEMM call are capped at this many floats (4 MiB, L2/L3-sized). */
-    private static final long WIDEN_BLOCK_FLOATS = 1L << 20;
+    /**
+     * Widened weight rows per GEMM call are capped at this many floats (16 MiB per thread).
+     * Every GEMM call packs all of its x rows again, so fewer, bigger pieces pay off: with
+     * 4 MiB pieces bf16 ran at about 90% of f32, with 16 MiB on par (bench/RESULTS.md).
+     */
+    private static final long WIDEN_BLOCK_FLOATS = 1L << 22;
     /** Smallest block edge worth a thread of its own. */
     private static final int MIN_BLOCK = 64;
 

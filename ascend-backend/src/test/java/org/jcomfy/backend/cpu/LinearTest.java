@@ -45,12 +45,14 @@ class LinearTest {
 
     @Test
     void a_narrow_weight_too_big_for_one_scratch_block_is_widened_in_several() {
-        // 600 rows of 2000 exceed the 2^20-float widening block, so each thread widens twice
-        Tensor x = random(21, 2, 2000);
-        Tensor w = random(22, DType.BF16, 600, 2000);
-        Tensor b = random(23, DType.BF16, 600);
+        // with 2 or 3 threads each gets over 1024 rows of 4096, more than the 2^22-float
+        // widening block, so each thread widens its rows in two pieces
+        Tensor x = random(21, 1, 4096);
+        Tensor w = random(22, DType.BF16, 3100, 4096);
+        Tensor b = random(23, DType.BF16, 3100);
+        Tensor expected = REFERENCE.linear(x, w, b);
         for (CpuKernels k : KernelCheck.variants()) {
-            assertClose(REFERENCE.linear(x, w, b), k.linear(x, w, b), 1e-5, k.toString());
+            assertClose(expected, k.linear(x, w, b), 1e-5, k.toString());
         }
     }
 

@@ -19,7 +19,9 @@ import org.jcomfy.backend.tensor.Tensor;
  * drift with the load; interleaving exposes all three to the same load, so the ratios of
  * their best and median times are the figures to trust.
  *
- * <p>Usage: {@code bench/jmh paired [rounds] [N...]} (defaults: 7 rounds, N = 1536 8960).
+ * <p>Usage: {@code bench/jmh paired [rounds] [N...]} (defaults: 7 rounds, N = 1536 8960); the
+ * system property {@code jcomfy.bench.threads} (through {@code JAVA_OPTS}) sets the thread
+ * count of both sides (default: all cores).
  */
 public final class GemmComparison {
     private static final int M = 4096, K = 1536;
@@ -27,8 +29,8 @@ public final class GemmComparison {
     public static void main(String[] args) throws InterruptedException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int[] ns = args.length > 1 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray() : new int[] {1536, 8960};
-        int cores = CpuThreads.shared().threads();
-        CpuKernels kernels = new CpuKernels(CpuThreads.shared(), new ReferenceKernels()::attention, true, true);
+        int cores = Integer.getInteger("jcomfy.bench.threads", CpuThreads.shared().threads());
+        CpuKernels kernels = new CpuKernels(new CpuThreads(cores), new ReferenceKernels()::attention, true, true);
         System.out.printf("cores=%d, kernels=%s, M=%d K=%d, rounds=%d%n", cores, kernels, M, K, rounds);
         Tensor x = GemmBenchmark.fill(Tensor.zeros(DType.F32, M, K), 1);
         for (int n : ns) {
