@@ -22,6 +22,8 @@ final class Norms {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final long GRAIN = 1 << 14;
+    /** Inner columns one l2Normalize work item handles: its running sums stay in L1. */
+    private static final long COLUMN_PIECE = 2048;
 
     static Tensor layerNorm(CpuThreads threads, boolean simd, Tensor x, Tensor weight, Tensor bias, float eps) {
         int d = Math.toIntExact(x.dim(-1));
@@ -60,9 +62,11 @@ final class Norms {
     }
 
     /**
-     * {@code x / max(‖x‖, eps)} along {@code dim}. The tensor is seen as {@code [outer, len, inner]};
-     * for each outer index the squares of {@code len} consecutive inner-rows are summed lane by
-     * lane, so the vector body runs along the contiguous inner axis whatever {@code dim} is.
+     * {@code x / max(‖x‖, eps)} along {@code dim}. The tensor is seen as {@code [outer, len, inner]}.
+     * Along the last dimension ({@code inner == 1}) each row is one vector sum. Otherwise the
+     * squares of {@code len} inner-rows are summed lane by lane, so the vector body runs along
+     * the contiguous inner axis; the inner axis is cut into pieces so that even one outer index
+     * (the VAE's channel norm on {@code [1, C, T, H, W]}) spreads over every thread.
      */
     static Tensor l2Normalize(CpuThreads threads, boolean simd, Tensor x, int dim, float eps) {
         long[] s = x.shape();
@@ -75,11 +79,21 @@ final class Norms {
         MemorySegment in = Widen.f32(x, simd).data();
         Tensor out = Tensor.zeros(DType.F32, s);
         MemorySegment o = out.data();
-        int width = Math.toIntExact(inner);
-        threads.parallelFor(outer, Math.max(1, GRAIN / Math.max(1, len * inner)), (start, end) -> {
-            float[] ss = new float[width];
-            for (long oi = start; oi < end; oi++) {
-                long base = oi * len * inner;
+        if (inner == 1) {
+            threads.parallelFor(outer, Math.max(1, GRAIN / Math.max(len, 1)), (start, end) -> {
+                for (long r = start; r < end; r++) {
+                    float norm = (float) Math.max(Math.sqrt(sum(simd, in, r * len, len, 0, true)), eps);
+                    scaleRow(simd, in, r * len, len, 0, 1f / norm, null, null, o);
+                }
+            });
+            return out;
+        }
+        long pieces = (inner + COLUMN_PIECE - 1) / COLUMN_PIECE, piece = (inner + pieces - 1) / pieces;
+        threads.parallelFor(outer * pieces, Math.max(1, GRAIN / Math.max(1, len * piece)), (start, end) -> {
+            float[] ss = new float[(int) piece];
+            for (long item = start; item < end; item++) {
+                long base = (item / pieces) * len * inner + (item % pieces) * piece;
+                int width = (int) Math.min(piece, inner - (item % pieces) * piece);
                 java.util.Arrays.fill(ss, 0f);
                 for (int i = 0; i < len; i++) {
                     long row = base + i * inner;

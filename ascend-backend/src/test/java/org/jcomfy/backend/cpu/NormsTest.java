@@ -47,6 +47,14 @@ class NormsTest {
     }
 
     @Test
+    void l2_normalize_over_channels_of_a_wide_volume_splits_its_columns() {
+        // one outer index, 3·5·400 = 6000 inner columns: several column pieces
+        Tensor x = random(350, 1, 4, 3, 5, 400);
+        Tensor expected = REFERENCE.l2Normalize(x, 1, 1e-12f);
+        for (CpuKernels k : KernelCheck.variants()) assertClose(expected, k.l2Normalize(x, 1, 1e-12f), 1e-5, k.toString());
+    }
+
+    @Test
     void l2_normalize_of_a_zero_vector_divides_by_eps() {
         Tensor x = Tensor.zeros(DType.F32, 2, 3);
         for (CpuKernels k : KernelCheck.variants()) {
