@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Random;
-import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.kernels.ReferenceKernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
@@ -66,6 +65,4 @@ final class KernelCheck {
         double rel = norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
         assertTrue(rel <= tolerance, what + ": relative L2 error " + rel + " > " + tolerance);
     }
-
-    static String name(Kernels k) { return k.toString(); }
 }
