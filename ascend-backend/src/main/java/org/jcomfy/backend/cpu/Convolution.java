@@ -29,8 +29,8 @@ final class Convolution {
         Geometry g = new Geometry(x, weight, stride, padding);
         Tensor out = Tensor.zeros(DType.F32, g.batch, g.outChannels, g.ot, g.oh, g.ow);
         if (out.numel() == 0) return out;
-        MemorySegment in = Widen.f32(x, simd).data();
-        MemorySegment w = Widen.f32(weight, simd).data();
+        MemorySegment in = Widen.f32Native(x, simd).data();
+        MemorySegment w = Widen.f32Native(weight, simd).data();
         float[] b = bias == null ? null : Widen.f32(bias, simd).toFloatArray();
         MemorySegment o = out.data();
         long positions = g.positions();

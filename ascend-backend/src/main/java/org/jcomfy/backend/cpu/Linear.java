@@ -41,7 +41,7 @@ final class Linear {
         Tensor out = Tensor.zeros(DType.F32, outShape);
         if (m == 0 || n == 0) return out;
         if (k == 0) return bias == null ? out : Elementwise.add(threads, simd, out, bias);
-        MemorySegment xs = Widen.f32(x, simd).data();
+        MemorySegment xs = Widen.f32Native(x, simd).data();
         MemorySegment ys = out.data();
         float beta = 0;
         if (bias != null) {
@@ -87,7 +87,7 @@ final class Linear {
     private static void block(boolean nativeBlas, boolean simd, MemorySegment x, Tensor weight, MemorySegment y,
                               int m0, int m1, int n0, int n1, int n, int k, float alpha, float beta) {
         int rows = m1 - m0;
-        if (weight.dtype() == DType.F32) {
+        if (weight.dtype() == DType.F32 && weight.data().isNative()) {
             Gemm.multiply(nativeBlas, simd, true, rows, n1 - n0, k, alpha, x, (long) m0 * k, k,
                     weight.data(), (long) n0 * k, k, beta, y, (long) m0 * n + n0, n);
             return;

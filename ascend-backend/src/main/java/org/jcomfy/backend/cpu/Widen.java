@@ -79,6 +79,17 @@ final class Widen {
         }
     }
 
+    /**
+     * {@code t} as float32 in off-heap memory, which native code can read: itself when it
+     * already is, otherwise a copy (tensors wrapped around a Java array live on the heap).
+     */
+    static Tensor f32Native(Tensor t, boolean simd) {
+        if (t.dtype() == DType.F32 && t.data().isNative()) return t;
+        Tensor out = Tensor.zeros(DType.F32, t.shape());
+        toF32(t, 0, t.numel(), out.data(), 0, simd);
+        return out;
+    }
+
     /** {@code t} as float32: itself when it already is, otherwise a widened copy. */
     static Tensor f32(Tensor t, boolean simd) {
         if (t.dtype() == DType.F32) return t;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,17 @@ class LinearTest {
         Tensor expected = REFERENCE.linear(x, w, b);
         for (CpuKernels k : KernelCheck.variants()) {
             assertClose(expected, k.linear(x, w, b), 1e-5, k.toString());
+        }
+    }
+
+    @Test
+    void tensors_wrapped_around_java_arrays_work_on_every_path() {
+        Tensor x = random(31, 5, 20), w = random(32, 9, 20);
+        Tensor xHeap = Tensor.wrap(MemorySegment.ofArray(x.toFloatArray()), DType.F32, 5, 20);
+        Tensor wHeap = Tensor.wrap(MemorySegment.ofArray(w.toFloatArray()), DType.F32, 9, 20);
+        Tensor expected = REFERENCE.linear(x, w, null);
+        for (CpuKernels k : KernelCheck.variants()) {
+            assertClose(expected, k.linear(xHeap, wHeap, null), 1e-5, k.toString());
         }
     }
 
