@@ -8,9 +8,8 @@ import org.jcomfy.backend.tensor.Tensor;
 /**
  * {@code y = x · (weightScale · W)ᵀ + b} for weights of any float dtype. The output is split
  * into a grid of blocks, one per pool thread (see {@link #grid}). Each block is one row-major
- * sgemm with {@code transB}, so an f32 weight
- * is used in place; a narrower weight is widened up to a few thousand rows at a time into the
- * thread's scratch buffer and multiplied from there. The bias is written into the output
+ * sgemm with {@code transB}, so an f32 weight is used in place; a narrower weight is widened
+ * up to a few thousand rows at a time into the thread's scratch buffer and multiplied from there. The bias is written into the output
  * first and the GEMM accumulates onto it ({@code beta = 1}); weightScale is the GEMM's alpha.
  */
 final class Linear {
