@@ -13,9 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code transB}, the layout of a linear layer's weight) or {@code K×N} (im2col columns).
  * {@link #multiply} sends the work to OpenBLAS when the caller asks for it and it loaded, and
  * otherwise runs the Java Vector API kernels below, which are the fallback, not the fast path.
- * Callers split big problems across {@link CpuThreads} and call this once per chunk.
+ * Callers split big problems across {@link CpuThreads} and call this once per chunk. Public so
+ * that kernels outside this package (attention) can reuse it; segments must be off-heap when
+ * {@code nativeBlas} is set.
  */
-final class Gemm {
+public final class Gemm {
     private Gemm() {}
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -24,12 +26,18 @@ final class Gemm {
     /** Rows of B kept hot in cache while every row tile of A passes over them (N×K layout). */
     private static final int B_ROWS_PER_BLOCK = 64;
 
-    /** The whole contract, offsets in floats; dispatches to OpenBLAS or the Java kernels. */
-    static void multiply(boolean nativeBlas, boolean simd, boolean transB, int m, int n, int k, float alpha,
+    /** Whether OpenBLAS loaded, so that {@code nativeBlas = true} will use it. */
+    public static boolean nativeAvailable() { return OpenBlas.available(); }
+
+    /**
+     * The whole contract, offsets in floats; runs on OpenBLAS when {@code nativeBlas} is set and
+     * it loaded, otherwise on the Java kernels ({@code simd = false}: the plain triple loop).
+     */
+    public static void multiply(boolean nativeBlas, boolean simd, boolean transB, int m, int n, int k, float alpha,
                          MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
                          float beta, MemorySegment c, long cOff, int ldc) {
         if (m == 0 || n == 0) return;
-        if (nativeBlas) {
+        if (nativeBlas && OpenBlas.available()) {
             OpenBlas.sgemm(false, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else if (!simd) {
             scalar(transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
