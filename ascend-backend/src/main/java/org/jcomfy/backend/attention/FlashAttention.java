@@ -1,0 +1,111 @@
+package org.jcomfy.backend.attention;
+
+import java.util.Arrays;
+import org.jcomfy.backend.tensor.DType;
+import org.jcomfy.backend.tensor.Tensor;
+
+/**
+ * Tiled attention with an online softmax (FlashAttention's schedule on a CPU): for each
+ * block of queries it walks the keys block by block, keeps a running row maximum and
+ * row sum, rescales the partial output when the maximum grows, and divides once at the
+ * end. The full {@code [Sq, Sk]} score matrix never exists; a task holds one
+ * {@code [blockQueries, blockKeys]} score block, its output rows and the head's packed
+ * keys and values, so memory grows with S, not S².
+ *
+ * <p>Work is split over query blocks of each (batch, head); keys are transposed once per
+ * head ({@link PackedHead}) so the QKᵀ tile reads consecutive keys.
+ */
+public final class FlashAttention implements AttentionImplementation {
+    public static final String NAME = "flash";
+
+    private final int blockQueries;
+    private final int blockKeys;
+    private final AttentionThreads threads;
+
+    /** 64 queries x 128 keys per block on the shared pool. */
+    public FlashAttention() {
+        this(64, 128, AttentionThreads.shared());
+    }
+
+    /** Block sizes are rounded up to the row and key tiles. */
+    public FlashAttention(int blockQueries, int blockKeys, AttentionThreads threads) {
+        this.blockQueries = AttentionTiles.roundUp(Math.max(blockQueries, 1), AttentionTiles.ROW_TILE);
+        this.blockKeys = AttentionTiles.roundUp(Math.max(blockKeys, 1), AttentionTiles.KEY_TILE);
+        this.threads = threads;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean supports(AttentionShape shape) {
+        return true;
+    }
+
+    @Override
+    public Tensor compute(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        AttentionShape shape = AttentionShape.of(q, k, v, bias);
+        Tensor qf = q.toF32(), kf = k.toF32(), vf = v.toF32();
+        AttentionBias scoreBias = AttentionBias.of(bias);
+        Tensor out = Tensor.zeros(DType.F32, shape.batch(), shape.queryLength(), shape.heads(), shape.valueDim());
+        if (shape.keyLength() == 0) return out;
+        int queryBlocks = (shape.queryLength() + blockQueries - 1) / blockQueries;
+        for (int b = 0; b < shape.batch(); b++) {
+            for (int h = 0; h < shape.heads(); h++) {
+                PackedHead head = PackedHead.pack(kf, vf, b, h, blockKeys, threads);
+                int bb = b, hh = h;
+                threads.forEach(queryBlocks, qb -> queryBlock(qf, head, scoreBias, scale, out, bb, hh, qb));
+            }
+        }
+        return out;
+    }
+
+    private void queryBlock(Tensor q, PackedHead head, AttentionBias bias, float scale, Tensor out, int b, int h, int qb) {
+        int i0 = qb * blockQueries;
+        int rows = Math.min(blockQueries, (int) q.dim(1) - i0);
+        int rowsPadded = AttentionTiles.roundUp(rows, AttentionTiles.ROW_TILE);
+        int d = head.headDim, dvp = head.paddedValueDim, bk = blockKeys;
+        float[] qs = QueryRows.load(q, b, h, i0, rows, scale);
+        float[] s = new float[rowsPadded * bk];
+        float[] acc = new float[rowsPadded * dvp];
+        float[] rowMax = new float[rows];
+        float[] rowSum = new float[rows];
+        Arrays.fill(rowMax, Float.NEGATIVE_INFINITY);
+        long[] biasRows = new long[rows];
+        if (bias != null) for (int r = 0; r < rows; r++) biasRows[r] = bias.row(b, h, i0 + r);
+
+        for (int kb = 0, blocks = head.blockCount(); kb < blocks; kb++) {
+            int key0 = kb * bk, n = head.blockLength(kb), w = head.blockWidth(kb), base = head.blockOffset(kb);
+            // scores = (q·scale)·kᵀ for this block of keys
+            for (int r = 0; r < rowsPadded; r += AttentionTiles.ROW_TILE) {
+                for (int c = 0; c < w; c += AttentionTiles.KEY_TILE) {
+                    AttentionTiles.scores(qs, r * d, d, head.keysTransposed, base + c, w, s, r * bk + c, bk);
+                }
+            }
+            // online softmax: fold this block into each row's running max and sum
+            for (int r = 0; r < rows; r++) {
+                int at = r * bk;
+                if (bias != null) bias.addTo(s, at, biasRows[r], key0, n);
+                Arrays.fill(s, at + n, at + w, Float.NEGATIVE_INFINITY); // padding keys
+                float newMax = Math.max(rowMax[r], AttentionTiles.max(s, at, w));
+                if (newMax == Float.NEGATIVE_INFINITY) { // every key so far is masked
+                    Arrays.fill(s, at, at + w, 0f);
+                    continue;
+                }
+                float rescale = rowMax[r] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(rowMax[r] - newMax);
+                rowSum[r] = rowSum[r] * rescale + AttentionTiles.expAndSum(s, at, w, newMax);
+                if (rescale != 1f) AttentionTiles.scale(acc, r * dvp, dvp, rescale);
+                rowMax[r] = newMax;
+            }
+            // acc += p·v
+            for (int r = 0; r < rowsPadded; r += AttentionTiles.ROW_TILE) {
+                for (int c = 0; c < dvp; c += AttentionTiles.VALUE_TILE) {
+                    AttentionTiles.accumulateValues(s, r * bk, bk, n, head.values, key0 * dvp + c, dvp, acc, r * dvp + c, dvp);
+                }
+            }
+        }
+        QueryRows.store(out, b, h, i0, rows, acc, dvp, rowSum);
+    }
+}
