@@ -52,9 +52,10 @@ public final class FlashAttention implements AttentionImplementation {
         Tensor out = Tensor.zeros(DType.F32, shape.batch(), shape.queryLength(), shape.heads(), shape.valueDim());
         if (shape.keyLength() == 0) return out;
         int queryBlocks = (shape.queryLength() + blockQueries - 1) / blockQueries;
+        PackedHead packed = new PackedHead(kf, vf, blockKeys, threads);
         for (int b = 0; b < shape.batch(); b++) {
             for (int h = 0; h < shape.heads(); h++) {
-                PackedHead head = PackedHead.pack(kf, vf, b, h, blockKeys, threads);
+                PackedHead head = packed.load(b, h);
                 int bb = b, hh = h;
                 threads.forEach(queryBlocks, qb -> queryBlock(qf, head, scoreBias, scale, out, bb, hh, qb));
             }
@@ -67,14 +68,13 @@ public final class FlashAttention implements AttentionImplementation {
         int rows = Math.min(blockQueries, (int) q.dim(1) - i0);
         int rowsPadded = AttentionTiles.roundUp(rows, AttentionTiles.ROW_TILE);
         int d = head.headDim, dvp = head.paddedValueDim, bk = blockKeys;
-        float[] qs = QueryRows.load(q, b, h, i0, rows, scale);
-        float[] s = new float[rowsPadded * bk];
-        float[] acc = new float[rowsPadded * dvp];
-        float[] rowMax = new float[rows];
-        float[] rowSum = new float[rows];
-        Arrays.fill(rowMax, Float.NEGATIVE_INFINITY);
-        long[] biasRows = new long[rows];
-        if (bias != null) for (int r = 0; r < rows; r++) biasRows[r] = bias.row(b, h, i0 + r);
+        Scratch scratch = Scratch.get();
+        float[] qs = QueryRows.load(q, b, h, i0, rows, scale, scratch.zeroed(0, rowsPadded * d));
+        float[] s = scratch.zeroed(1, rowsPadded * bk);
+        float[] acc = scratch.zeroed(2, rowsPadded * dvp);
+        float[] rowMax = scratch.zeroed(3, rows);
+        float[] rowSum = scratch.zeroed(4, rows);
+        Arrays.fill(rowMax, 0, rows, Float.NEGATIVE_INFINITY);
 
         for (int kb = 0, blocks = head.blockCount(); kb < blocks; kb++) {
             int key0 = kb * bk, n = head.blockLength(kb), w = head.blockWidth(kb), base = head.blockOffset(kb);
@@ -87,7 +87,7 @@ public final class FlashAttention implements AttentionImplementation {
             // online softmax: fold this block into each row's running max and sum
             for (int r = 0; r < rows; r++) {
                 int at = r * bk;
-                if (bias != null) bias.addTo(s, at, biasRows[r], key0, n);
+                if (bias != null) bias.addTo(s, at, bias.row(b, h, i0 + r), key0, n);
                 Arrays.fill(s, at + n, at + w, Float.NEGATIVE_INFINITY); // padding keys
                 float newMax = Math.max(rowMax[r], AttentionTiles.max(s, at, w));
                 if (newMax == Float.NEGATIVE_INFINITY) { // every key so far is masked

@@ -58,9 +58,10 @@ public final class NaiveAttention implements AttentionImplementation {
         int stride = scoreStride(shape.keyLength());
         float[] scores = new float[paddedRows(shape.queryLength()) * stride];
         int queryBlocks = (shape.queryLength() + BLOCK_QUERIES - 1) / BLOCK_QUERIES;
+        PackedHead packed = new PackedHead(kf, vf, BLOCK_KEYS, threads);
         for (int b = 0; b < shape.batch(); b++) {
             for (int h = 0; h < shape.heads(); h++) {
-                PackedHead head = PackedHead.pack(kf, vf, b, h, BLOCK_KEYS, threads);
+                PackedHead head = packed.load(b, h);
                 int bb = b, hh = h;
                 threads.forEach(queryBlocks, qb -> queryBlock(qf, head, scoreBias, scale, scores, stride, out, bb, hh, qb));
             }
@@ -84,7 +85,8 @@ public final class NaiveAttention implements AttentionImplementation {
         int rows = Math.min(BLOCK_QUERIES, (int) q.dim(1) - i0);
         int rowsPadded = AttentionTiles.roundUp(rows, AttentionTiles.ROW_TILE);
         int d = head.headDim, dvp = head.paddedValueDim, keys = head.keys;
-        float[] qs = QueryRows.load(q, b, h, i0, rows, scale);
+        Scratch scratch = Scratch.get();
+        float[] qs = QueryRows.load(q, b, h, i0, rows, scale, scratch.zeroed(0, rowsPadded * d));
         int first = i0 * stride;
 
         // S = (q·scale)·kᵀ, one block of keys at a time
@@ -97,7 +99,7 @@ public final class NaiveAttention implements AttentionImplementation {
             }
         }
         // P = softmax(S + bias) row by row, left unnormalised; the division happens on output
-        float[] sums = new float[rows];
+        float[] sums = scratch.zeroed(4, rows);
         for (int r = 0; r < rows; r++) {
             int at = first + r * stride;
             if (bias != null) bias.addTo(scores, at, bias.row(b, h, i0 + r), 0, keys);
@@ -110,7 +112,7 @@ public final class NaiveAttention implements AttentionImplementation {
             }
         }
         // out = P·v / rowSum
-        float[] acc = new float[rowsPadded * dvp];
+        float[] acc = scratch.zeroed(2, rowsPadded * dvp);
         for (int r = 0; r < rowsPadded; r += AttentionTiles.ROW_TILE) {
             for (int c = 0; c < dvp; c += AttentionTiles.VALUE_TILE) {
                 AttentionTiles.accumulateValues(scores, first + r * stride, stride, keys, head.values, c, dvp, acc, r * dvp + c, dvp);

@@ -13,7 +13,8 @@ import org.jcomfy.backend.tensor.Tensor;
  *       QKᵀ tile loads consecutive keys for one feature and broadcasts the query feature;</li>
  *   <li>v as {@code [Sk][Dv']} rows with Dv' rounded up to {@link AttentionTiles#VALUE_TILE} (zeros).</li>
  * </ul>
- * Memory is O(Sk·(D+Dv)) per head, which is the size of the head's own inputs.
+ * One instance is refilled for each head of a call ({@link #load}), so memory is
+ * O(Sk·(D+Dv)): the size of one head's own inputs.
  */
 final class PackedHead {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -21,33 +22,38 @@ final class PackedHead {
     final int keys, headDim, valueDim, blockKeys, paddedValueDim;
     final float[] keysTransposed;
     final float[] values;
+    private final Tensor k, v;
+    private final AttentionThreads threads;
 
-    private PackedHead(int keys, int headDim, int valueDim, int blockKeys) {
-        this.keys = keys;
-        this.headDim = headDim;
-        this.valueDim = valueDim;
+    /** Room for one head of k {@code [B, Sk, H, D]} and v {@code [B, Sk, H, Dv]} (float32). */
+    PackedHead(Tensor k, Tensor v, int blockKeys, AttentionThreads threads) {
+        this.k = k;
+        this.v = v;
+        this.threads = threads;
+        this.keys = (int) k.dim(1);
+        this.headDim = (int) k.dim(3);
+        this.valueDim = (int) v.dim(3);
         this.blockKeys = blockKeys;
         this.paddedValueDim = AttentionTiles.roundUp(valueDim, AttentionTiles.VALUE_TILE);
         this.keysTransposed = new float[blockOffset(blockCount())];
         this.values = new float[Math.multiplyExact(keys, paddedValueDim)];
     }
 
-    /** Packs head {@code h} of batch {@code b}; the key blocks are copied in parallel on {@code threads}. */
-    static PackedHead pack(Tensor k, Tensor v, int b, int h, int blockKeys, AttentionThreads threads) {
-        int sk = (int) k.dim(1), heads = (int) k.dim(2), d = (int) k.dim(3), dv = (int) v.dim(3);
-        PackedHead p = new PackedHead(sk, d, dv, blockKeys);
+    /** Fills this with head {@code h} of batch {@code b}; key blocks are copied in parallel. */
+    PackedHead load(int b, int h) {
+        int heads = (int) k.dim(2), d = headDim, dv = valueDim;
         MemorySegment kd = k.data(), vd = v.data();
-        threads.forEach(p.blockCount(), kb -> {
-            int key0 = kb * blockKeys, width = p.blockWidth(kb), n = p.blockLength(kb), base = p.blockOffset(kb);
+        threads.forEach(blockCount(), kb -> {
+            int key0 = kb * blockKeys, width = blockWidth(kb), n = blockLength(kb), base = blockOffset(kb);
             float[] row = new float[d];
             for (int j = 0; j < n; j++) {
-                long at = (((long) b * sk + key0 + j) * heads + h);
+                long at = ((long) b * keys + key0 + j) * heads + h;
                 MemorySegment.copy(kd, F32, at * d * Float.BYTES, row, 0, d);
-                for (int e = 0; e < d; e++) p.keysTransposed[base + e * width + j] = row[e];
-                MemorySegment.copy(vd, F32, at * dv * Float.BYTES, p.values, (key0 + j) * p.paddedValueDim, dv);
+                for (int e = 0; e < d; e++) keysTransposed[base + e * width + j] = row[e];
+                MemorySegment.copy(vd, F32, at * dv * Float.BYTES, values, (key0 + j) * paddedValueDim, dv);
             }
         });
-        return p;
+        return this;
     }
 
     int blockCount() {

@@ -15,11 +15,10 @@ final class QueryRows {
 
     /**
      * Rows {@code [i0, i0 + rows)} of q for (b, h), times {@code scale}, as {@code [rowsPadded][D]}
-     * with zero rows up to a multiple of {@link AttentionTiles#ROW_TILE}.
+     * in {@code out}, which must be zero up to a multiple of {@link AttentionTiles#ROW_TILE} rows.
      */
-    static float[] load(Tensor q, int b, int h, int i0, int rows, float scale) {
+    static float[] load(Tensor q, int b, int h, int i0, int rows, float scale, float[] out) {
         int sq = (int) q.dim(1), heads = (int) q.dim(2), d = (int) q.dim(3);
-        float[] out = new float[AttentionTiles.roundUp(rows, AttentionTiles.ROW_TILE) * d];
         MemorySegment data = q.data();
         for (int r = 0; r < rows; r++) {
             long at = (((long) b * sq + i0 + r) * heads + h) * d;
