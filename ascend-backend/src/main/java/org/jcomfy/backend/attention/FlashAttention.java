@@ -52,14 +52,9 @@ public final class FlashAttention implements AttentionImplementation {
         Tensor out = Tensor.zeros(DType.F32, shape.batch(), shape.queryLength(), shape.heads(), shape.valueDim());
         if (shape.keyLength() == 0) return out;
         int queryBlocks = (shape.queryLength() + blockQueries - 1) / blockQueries;
-        PackedHead packed = new PackedHead(kf, vf, blockKeys, threads);
-        for (int b = 0; b < shape.batch(); b++) {
-            for (int h = 0; h < shape.heads(); h++) {
-                PackedHead head = packed.load(b, h);
-                int bb = b, hh = h;
-                threads.forEach(queryBlocks, qb -> queryBlock(qf, head, scoreBias, scale, out, bb, hh, qb));
-            }
-        }
+        int perWave = HeadWaves.headsPerWave(queryBlocks, shape.batch() * shape.heads(), threads.threads(), Integer.MAX_VALUE);
+        HeadWaves.run(kf, vf, blockKeys, queryBlocks, perWave, threads,
+                (head, slot, b, h, qb) -> queryBlock(qf, head, scoreBias, scale, out, b, h, qb));
         return out;
     }
 

@@ -5,11 +5,12 @@ import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
- * Attention as the textbook writes it, one (batch, head) at a time: the whole score matrix
+ * Attention as the textbook writes it, per (batch, head): the whole score matrix
  * {@code S = q·kᵀ·scale + bias} of {@code [Sq, Sk]} is materialised, each row goes through a
  * softmax, then {@code S·v}. Both products use the same register-blocked tiles as
- * {@link FlashAttention}; the difference is the {@code Sq·Sk} floats of memory (one head's
- * matrix, reused across heads) and a single softmax pass without rescaling, which can pay
+ * {@link FlashAttention}; the difference is the {@code Sq·Sk} floats of memory per head in
+ * flight (one head for long sequences, reused across heads; several short ones at once while
+ * within {@code maxScoreBytes}) and a single softmax pass without rescaling, which can pay
  * off for short sequences.
  */
 public final class NaiveAttention implements AttentionImplementation {
@@ -56,16 +57,15 @@ public final class NaiveAttention implements AttentionImplementation {
         Tensor out = Tensor.zeros(DType.F32, shape.batch(), shape.queryLength(), shape.heads(), shape.valueDim());
         if (shape.keyLength() == 0) return out;
         int stride = scoreStride(shape.keyLength());
-        float[] scores = new float[paddedRows(shape.queryLength()) * stride];
+        int matrix = paddedRows(shape.queryLength()) * stride;
         int queryBlocks = (shape.queryLength() + BLOCK_QUERIES - 1) / BLOCK_QUERIES;
-        PackedHead packed = new PackedHead(kf, vf, BLOCK_KEYS, threads);
-        for (int b = 0; b < shape.batch(); b++) {
-            for (int h = 0; h < shape.heads(); h++) {
-                PackedHead head = packed.load(b, h);
-                int bb = b, hh = h;
-                threads.forEach(queryBlocks, qb -> queryBlock(qf, head, scoreBias, scale, scores, stride, out, bb, hh, qb));
-            }
-        }
+        // one score matrix per head of a wave; short sequences may pack several heads while staying in budget
+        int perWave = HeadWaves.headsPerWave(queryBlocks, shape.batch() * shape.heads(), threads.threads(),
+                (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxScoreBytes / ((long) matrix * Float.BYTES))));
+        float[][] scores = new float[perWave][];
+        for (int i = 0; i < perWave; i++) scores[i] = new float[matrix];
+        HeadWaves.run(kf, vf, BLOCK_KEYS, queryBlocks, perWave, threads,
+                (head, slot, b, h, qb) -> queryBlock(qf, head, scoreBias, scale, scores[slot], stride, out, b, h, qb));
         return out;
     }
 
