@@ -1,6 +1,7 @@
 package org.jcomfy.backend.attention;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -43,7 +44,7 @@ final class AttentionBias {
             FloatVector.fromArray(F, scores, at + j).add(b).intoArray(scores, at + j);
         }
         for (; j < n; j++) {
-            scores[at + j] += data.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, row + key0 + j);
+            scores[at + j] += data.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, row + key0 + j);
         }
     }
 }

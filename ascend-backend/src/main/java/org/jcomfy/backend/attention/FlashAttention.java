@@ -12,8 +12,8 @@ import org.jcomfy.backend.tensor.Tensor;
  * {@code [blockQueries, blockKeys]} score block, its output rows and the head's packed
  * keys and values, so memory grows with S, not S².
  *
- * <p>Work is split over query blocks of each (batch, head); keys are transposed once per
- * head ({@link PackedHead}) so the QKᵀ tile reads consecutive keys.
+ * <p>Work is split over (batch, head, query block) by {@link HeadWaves}; keys are transposed
+ * once per head ({@link PackedHead}) so the QKᵀ tile reads consecutive keys.
  */
 public final class FlashAttention implements AttentionImplementation {
     public static final String NAME = "flash";
