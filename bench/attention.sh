@@ -19,7 +19,7 @@ jmh() { mvn -B -q -pl ascend-backend -am -P bench-attention verify -DskipTests -
 echo "== load before: $(uptime)"
 jmh "AttentionBenchmark -rf json -rff $OUT/throughput.json" | tee "$OUT/throughput.txt"
 echo "== load after JMH throughput: $(uptime)"
-/usr/bin/python3 bench/attention_torch.py --threads 2 --seq 4096 --heads 12 --dim 128 | tee "$OUT/torch.txt"
+OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/attention_torch.py --threads 2 --seq 4096 --heads 12 --dim 128 | tee "$OUT/torch.txt"
 echo "== load after torch: $(uptime)"
 if [ "${1:-}" != "quick" ]; then
   jmh "AttentionMemoryBenchmark -prof gc -rf json -rff $OUT/memory.json" | tee "$OUT/memory.txt"

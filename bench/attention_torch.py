@@ -41,14 +41,18 @@ else:
 
 for _ in range(args.warmup):
     attention()
-times = []
+times, cpu = [], []
 for _ in range(args.runs):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     attention()
     times.append(time.perf_counter() - t0)
+    cpu.append(time.process_time() - c0)
 times.sort()
-median = times[len(times) // 2]
+cpu.sort()
+median, median_cpu = times[len(times) // 2], cpu[len(cpu) // 2]
 flops = 4.0 * s * s * h * d
 print(f"torch {torch.__version__}, {args.threads} threads, {method}")
-print(f"S={s} H={h} d={d}: median {median * 1e3:.1f} ms of {args.runs} runs, {flops / median / 1e9:.1f} GFLOP/s,"
+print(f"S={s} H={h} d={d}: median {median * 1e3:.1f} ms of {args.runs} runs (best {times[0] * 1e3:.1f} ms),"
+      f" {flops / median / 1e9:.1f} GFLOP/s wall, {flops / (median_cpu / args.threads) / 1e9:.1f} GFLOP/s per"
+      f" {args.threads} busy cores (CPU {median_cpu * 1e3:.0f} ms),"
       f" peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")

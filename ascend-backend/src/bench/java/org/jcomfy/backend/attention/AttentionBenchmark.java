@@ -59,8 +59,11 @@ public class AttentionBenchmark {
     }
 
     @Benchmark
-    public Tensor attention() {
-        return attention.compute(q, k, v, null, scale);
+    public Tensor attention(ProcessCpuTime cpu) {
+        long start = ProcessCpuTime.now();
+        Tensor out = attention.compute(q, k, v, null, scale);
+        cpu.add(start);
+        return out;
     }
 
     /** Inputs and implementations shared by the attention benchmarks. */
