@@ -50,7 +50,7 @@ public final class FlashAttention implements AttentionImplementation {
         Tensor qf = q.toF32(), kf = k.toF32(), vf = v.toF32();
         AttentionBias scoreBias = AttentionBias.of(bias);
         Tensor out = Tensor.zeros(DType.F32, shape.batch(), shape.queryLength(), shape.heads(), shape.valueDim());
-        if (shape.keyLength() == 0) return out;
+        if (shape.queryLength() == 0 || shape.keyLength() == 0) return out; // no keys: every row is masked
         int queryBlocks = (shape.queryLength() + blockQueries - 1) / blockQueries;
         int perWave = HeadWaves.headsPerWave(queryBlocks, shape.batch() * shape.heads(), threads.threads(), Integer.MAX_VALUE);
         HeadWaves.run(kf, vf, blockKeys, queryBlocks, perWave, threads,

@@ -55,7 +55,7 @@ public final class NaiveAttention implements AttentionImplementation {
         Tensor qf = q.toF32(), kf = k.toF32(), vf = v.toF32();
         AttentionBias scoreBias = AttentionBias.of(bias);
         Tensor out = Tensor.zeros(DType.F32, shape.batch(), shape.queryLength(), shape.heads(), shape.valueDim());
-        if (shape.keyLength() == 0) return out;
+        if (shape.queryLength() == 0 || shape.keyLength() == 0) return out; // no keys: every row is masked
         int stride = scoreStride(shape.keyLength());
         int matrix = paddedRows(shape.queryLength()) * stride;
         int queryBlocks = (shape.queryLength() + BLOCK_QUERIES - 1) / BLOCK_QUERIES;

@@ -134,6 +134,18 @@ class AttentionImplementationsTest {
         assertTrue(e.getMessage().contains("[1, 5, 2, 6]"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void empty_query_or_key_sequences_give_empty_or_zero_outputs(AttentionImplementation impl) {
+        Tensor q = random(31, 1, 2, 0, 3, 8), k = random(32, 1, 2, 5, 3, 8), v = random(33, 1, 2, 5, 3, 4);
+        assertArrayEquals(new long[] {2, 0, 3, 4}, impl.compute(q, k, v, null, 1f).shape());
+        Tensor q2 = random(34, 1, 2, 6, 3, 8), noKeys = random(35, 1, 2, 0, 3, 8), noValues = random(36, 1, 2, 0, 3, 4);
+        Tensor out = impl.compute(q2, noKeys, noValues, null, 1f);
+        assertArrayEquals(new long[] {2, 6, 3, 4}, out.shape());
+        for (float x : out.toFloatArray()) assertEquals(0f, x);
+        assertMatchesReference(impl, q2, noKeys, noValues, null, 1f);
+    }
+
     @org.junit.jupiter.api.Test
     void naive_attention_refuses_a_score_matrix_above_its_limit() {
         NaiveAttention naive = new NaiveAttention(1 << 20, THREADS);
