@@ -21,7 +21,8 @@ import org.jcomfy.backend.tensor.Tensor;
  *   <li>{@link Mode#STATIC}: the first matching {@link AttentionRule} of a table on the shape;</li>
  *   <li>{@link Mode#RUNTIME}: on the first call of a new {@link AttentionShape}, every candidate that
  *       supports it runs on the real inputs ({@code warmupRuns} untimed, then {@code timedRuns} timed),
- *       the one with the lowest median is kept, and its output of that call is returned.</li>
+ *       the one with the lowest median is kept, and its output of that call is returned. A shape
+ *       that only one candidate supports is not timed.</li>
  * </ul>
  * In every mode a candidate that does not support the shape, or throws for it, is skipped
  * (reported once per shape in the choice and the log) and the next in line is tried: in manual
@@ -153,7 +154,7 @@ public final class AttentionSelector implements AttentionKernel {
         }
         Tensor result = null;
         AttentionChoice choice = null;
-        if (mode == Mode.RUNTIME) {
+        if (mode == Mode.RUNTIME && candidates.size() > 1) {
             Map<String, Long> timings = new LinkedHashMap<>();
             long best = Long.MAX_VALUE;
             for (AttentionImplementation impl : candidates) {
@@ -220,6 +221,7 @@ public final class AttentionSelector implements AttentionKernel {
     }
 
     private String reason(AttentionShape shape, AttentionImplementation impl) {
+        if (mode == Mode.RUNTIME) return "the only candidate left for this shape, so not timed";
         if (mode == Mode.MANUAL) return impl.name().equals(manualName) ? "named" : "fallback for " + manualName;
         for (AttentionRule rule : rules) {
             if (rule.when().test(shape) && rule.implementation().equals(impl.name())) return "rule " + rule.description();

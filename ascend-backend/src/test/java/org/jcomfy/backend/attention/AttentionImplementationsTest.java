@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.jcomfy.backend.kernels.ReferenceKernels;
+import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -83,8 +84,8 @@ class AttentionImplementationsTest {
     @MethodSource("implementations")
     void a_padding_mask_with_one_row_for_all_queries_masks_the_same_keys_everywhere(AttentionImplementation impl) {
         Tensor q = random(17, 1, 2, 11, 2, 8), k = random(18, 1, 2, 70, 2, 8), v = random(19, 1, 2, 70, 2, 8);
-        Tensor mask = Tensor.zeros(org.jcomfy.backend.tensor.DType.F32, 2, 1, 1, 70);
-        Tensor expanded = Tensor.zeros(org.jcomfy.backend.tensor.DType.F32, 2, 1, 11, 70);
+        Tensor mask = Tensor.zeros(DType.F32, 2, 1, 1, 70);
+        Tensor expanded = Tensor.zeros(DType.F32, 2, 1, 11, 70);
         for (int b = 0; b < 2; b++) {
             for (int j = 60 - 20 * b; j < 70; j++) {
                 mask.setFloat(b * 70L + j, Float.NEGATIVE_INFINITY);
@@ -132,6 +133,14 @@ class AttentionImplementationsTest {
         Tensor q = random(28, 1, 1, 4, 2, 8), k = random(29, 1, 1, 5, 2, 6), v = random(30, 1, 1, 5, 2, 8);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> impl.compute(q, k, v, null, 1f));
         assertTrue(e.getMessage().contains("[1, 5, 2, 6]"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void bf16_inputs_and_an_f16_bias_are_widened_like_the_reference(AttentionImplementation impl) {
+        Tensor q = random(37, 1, 1, 9, 2, 16).copyAs(DType.BF16), k = random(38, 1, 1, 33, 2, 16).copyAs(DType.BF16);
+        Tensor v = random(39, 1, 1, 33, 2, 16).copyAs(DType.BF16), bias = random(40, 1, 1, 2, 9, 33).copyAs(DType.F16);
+        assertMatchesReference(impl, q, k, v, bias, 0.25f);
     }
 
     @ParameterizedTest

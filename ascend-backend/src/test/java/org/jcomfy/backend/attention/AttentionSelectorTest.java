@@ -129,6 +129,34 @@ class AttentionSelectorTest {
     }
 
     @Test
+    void runtime_mode_does_not_time_a_shape_only_one_candidate_supports() {
+        Counting everywhere = new Counting("everywhere", FLASH);
+        Counting shortOnly = new Counting("short-only", NAIVE, s -> s.keyLength() < 10, 0);
+        AttentionSelector selector = AttentionSelector.runtime(List.of(shortOnly, everywhere), 1, 3);
+        assertCorrect(selector.attention(q, k, v, null, 0.35f));
+        assertEquals(1, everywhere.calls.get());
+        assertEquals(0, shortOnly.calls.get());
+        AttentionChoice choice = selector.choiceFor(shape).orElseThrow();
+        assertEquals("everywhere", choice.implementation());
+        assertTrue(choice.timingsNanos().isEmpty());
+        assertEquals("does not support this shape", choice.failures().get("short-only"));
+    }
+
+    @Test
+    void concurrent_first_calls_of_one_shape_all_get_correct_results_and_one_remembered_choice() throws Exception {
+        AttentionSelector selector = AttentionSelector.runtime(List.of(FLASH, NAIVE), 0, 1);
+        List<AttentionChoice> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        selector.onChoice(reported::add);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<Tensor>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) results.add(pool.submit(() -> selector.attention(q, k, v, null, 0.35f)));
+            for (var result : results) assertCorrect(result.get());
+        }
+        assertEquals(1, selector.choices().size());
+        assertEquals(1, reported.size(), "a choice made twice by racing threads is reported once");
+    }
+
+    @Test
     void a_new_shape_is_timed_again_while_known_shapes_keep_their_choice() {
         Counting a = new Counting("a", FLASH), b = new Counting("b", NAIVE);
         AttentionSelector selector = AttentionSelector.runtime(List.of(a, b), 0, 1);
