@@ -102,6 +102,17 @@ public final class AttentionSelector implements AttentionKernel {
                 + defaultImplementations().stream().map(AttentionImplementation::name).toList() + "), got '" + setting + "'");
     }
 
+    /** Name of the system property {@link #fromSystemProperty()} reads. */
+    public static final String MODE_PROPERTY = "jcomfy.attention";
+
+    /**
+     * {@link #fromSetting} of the system property {@value #MODE_PROPERTY}, {@code runtime} when unset:
+     * the choice for {@code Kernels.attention} on the CPU device.
+     */
+    public static AttentionSelector fromSystemProperty() {
+        return fromSetting(System.getProperty(MODE_PROPERTY, "runtime"));
+    }
+
     public Mode mode() {
         return mode;
     }

@@ -197,4 +197,18 @@ class AttentionSelectorTest {
         assertEquals("naive", manual.choiceFor(shape).orElseThrow().implementation());
         assertThrows(IllegalArgumentException.class, () -> AttentionSelector.fromSetting("fastest"));
     }
+
+    @Test
+    void the_system_property_picks_the_mode_and_runtime_is_the_default() {
+        String before = System.getProperty(AttentionSelector.MODE_PROPERTY);
+        try {
+            System.clearProperty(AttentionSelector.MODE_PROPERTY);
+            assertEquals(AttentionSelector.Mode.RUNTIME, AttentionSelector.fromSystemProperty().mode());
+            System.setProperty(AttentionSelector.MODE_PROPERTY, "manual:flash");
+            assertEquals(AttentionSelector.Mode.MANUAL, AttentionSelector.fromSystemProperty().mode());
+        } finally {
+            if (before == null) System.clearProperty(AttentionSelector.MODE_PROPERTY);
+            else System.setProperty(AttentionSelector.MODE_PROPERTY, before);
+        }
+    }
 }
