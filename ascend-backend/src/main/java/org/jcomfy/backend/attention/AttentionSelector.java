@@ -153,6 +153,9 @@ public final class AttentionSelector implements AttentionKernel {
         return choose(shape, q, k, v, bias, scale, new LinkedHashMap<>(), null);
     }
 
+    /** A candidate's output together with the choice it stands for. */
+    private record Outcome(Tensor result, AttentionChoice choice) {}
+
     private Tensor choose(AttentionShape shape, Tensor q, Tensor k, Tensor v, Tensor bias, float scale,
                           Map<String, String> failures, Throwable earlier) {
         List<Throwable> errors = new ArrayList<>();
@@ -163,58 +166,67 @@ public final class AttentionSelector implements AttentionKernel {
             if (impl.supports(shape)) candidates.add(impl);
             else failures.put(impl.name(), "does not support this shape");
         }
-        Tensor result = null;
-        AttentionChoice choice = null;
-        if (mode == Mode.RUNTIME && candidates.size() > 1) {
-            Map<String, Long> timings = new LinkedHashMap<>();
-            long best = Long.MAX_VALUE;
-            for (AttentionImplementation impl : candidates) {
-                try {
-                    Tensor out = null;
-                    for (int i = 0; i < warmupRuns; i++) out = impl.compute(q, k, v, bias, scale);
-                    long[] times = new long[timedRuns];
-                    for (int i = 0; i < timedRuns; i++) {
-                        long t0 = System.nanoTime();
-                        out = impl.compute(q, k, v, bias, scale);
-                        times[i] = System.nanoTime() - t0;
-                    }
-                    Arrays.sort(times);
-                    long median = times[timedRuns / 2];
-                    timings.put(impl.name(), median);
-                    if (median < best) {
-                        best = median;
-                        result = out;
-                        choice = new AttentionChoice(shape, impl.name(), mode, "fastest of " + candidates.size()
-                                + " timed on the first call", timings, failures);
-                    }
-                } catch (RuntimeException | OutOfMemoryError e) {
-                    failures.put(impl.name(), message(e));
-                    errors.add(e);
-                }
-            }
-            if (choice != null) {
-                choice = new AttentionChoice(shape, choice.implementation(), mode, choice.reason(), timings, failures);
-            }
-        } else {
-            for (AttentionImplementation impl : candidates) {
-                try {
-                    result = impl.compute(q, k, v, bias, scale);
-                    choice = new AttentionChoice(shape, impl.name(), mode, reason(shape, impl), Map.of(), failures);
-                    break;
-                } catch (RuntimeException | OutOfMemoryError e) {
-                    failures.put(impl.name(), message(e));
-                    errors.add(e);
-                }
-            }
-        }
-        if (choice == null) {
+        Outcome outcome = mode == Mode.RUNTIME && candidates.size() > 1
+                ? fastest(shape, candidates, q, k, v, bias, scale, failures, errors)
+                : firstThatRuns(shape, candidates, q, k, v, bias, scale, failures, errors);
+        if (outcome == null) {
             IllegalStateException all = new IllegalStateException("attention: every implementation failed for ["
                     + shape + "]: " + failures);
             errors.forEach(all::addSuppressed);
             throw all;
         }
-        remember(choice);
-        return result;
+        remember(outcome.choice());
+        return outcome.result();
+    }
+
+    /** Runtime mode: times each candidate on the real inputs and keeps the lowest median. */
+    private Outcome fastest(AttentionShape shape, List<AttentionImplementation> candidates, Tensor q, Tensor k, Tensor v,
+                            Tensor bias, float scale, Map<String, String> failures, List<Throwable> errors) {
+        Map<String, Long> timings = new LinkedHashMap<>();
+        AttentionImplementation winner = null;
+        Tensor winnerResult = null;
+        long best = Long.MAX_VALUE;
+        for (AttentionImplementation impl : candidates) {
+            try {
+                Tensor out = null;
+                for (int i = 0; i < warmupRuns; i++) out = impl.compute(q, k, v, bias, scale);
+                long[] times = new long[timedRuns];
+                for (int i = 0; i < timedRuns; i++) {
+                    long t0 = System.nanoTime();
+                    out = impl.compute(q, k, v, bias, scale);
+                    times[i] = System.nanoTime() - t0;
+                }
+                Arrays.sort(times);
+                long median = times[timedRuns / 2];
+                timings.put(impl.name(), median);
+                if (median < best) {
+                    best = median;
+                    winner = impl;
+                    winnerResult = out;
+                }
+            } catch (RuntimeException | OutOfMemoryError e) {
+                failures.put(impl.name(), message(e));
+                errors.add(e);
+            }
+        }
+        if (winner == null) return null;
+        String reason = "fastest of " + timings.size() + " timed on the first call";
+        return new Outcome(winnerResult, new AttentionChoice(shape, winner.name(), mode, reason, timings, failures));
+    }
+
+    /** Manual and static mode (and runtime with one candidate): the first candidate in order that runs. */
+    private Outcome firstThatRuns(AttentionShape shape, List<AttentionImplementation> candidates, Tensor q, Tensor k,
+                                  Tensor v, Tensor bias, float scale, Map<String, String> failures, List<Throwable> errors) {
+        for (AttentionImplementation impl : candidates) {
+            try {
+                Tensor result = impl.compute(q, k, v, bias, scale);
+                return new Outcome(result, new AttentionChoice(shape, impl.name(), mode, reason(shape, impl), Map.of(), failures));
+            } catch (RuntimeException | OutOfMemoryError e) {
+                failures.put(impl.name(), message(e));
+                errors.add(e);
+            }
+        }
+        return null;
     }
 
     /** Candidates in the order this mode tries them. */
