@@ -2,7 +2,8 @@
 # Attention benchmarks in one run: jcomfy's implementations (JMH) and the libtorch peer, with the
 # machine load printed beside them (the build machine is shared). Results are summarised by hand
 # in bench/RESULTS.md, section "Attention".
-#   bench/attention.sh            throughput (S=4096, 12 heads, d=128, 2 threads) and memory (1 head, S up to 32760)
+#   bench/attention.sh            throughput (S=4096, 12 heads, d=128, 2 threads), memory (1 head, S up to 32760)
+#                                 and the other model shapes (T5 with bias, cross-attention, VAE)
 #   bench/attention.sh quick      throughput only
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,4 +25,6 @@ echo "== load after torch: $(uptime)"
 if [ "${1:-}" != "quick" ]; then
   jmh "AttentionMemoryBenchmark -prof gc -rf json -rff $OUT/memory.json" | tee "$OUT/memory.txt"
   echo "== load after JMH memory: $(uptime)"
+  jmh "AttentionShapesBenchmark -rf json -rff $OUT/shapes.json" | tee "$OUT/shapes.txt"
+  echo "== load after JMH shapes: $(uptime)"
 fi
