@@ -73,7 +73,7 @@ public class AttentionBenchmark {
         static AttentionImplementation implementation(String name, int threads, long naiveMaxScoreBytes) {
             AttentionThreads pool = new AttentionThreads(threads);
             return switch (name) {
-                case FlashAttention.NAME -> new FlashAttention(64, 128, pool);
+                case FlashAttention.NAME -> new FlashAttention(64, FlashAttention.KEY_BLOCK_BY_HEAD_DIM, pool);
                 case NaiveAttention.NAME -> new NaiveAttention(naiveMaxScoreBytes, pool);
                 default -> throw new IllegalArgumentException("unknown attention implementation " + name);
             };

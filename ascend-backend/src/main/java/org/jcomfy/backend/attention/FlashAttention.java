@@ -18,20 +18,38 @@ import org.jcomfy.backend.tensor.Tensor;
 public final class FlashAttention implements AttentionImplementation {
     public static final String NAME = "flash";
 
+    /** Key-block size that {@link #FlashAttention()} means: chosen per call from the head dim. */
+    public static final int KEY_BLOCK_BY_HEAD_DIM = 0;
+
     private final int blockQueries;
     private final int blockKeys;
     private final AttentionThreads threads;
 
-    /** 64 queries x 128 keys per block on the shared pool. */
+    /** 64 queries per block, keys per block by head dim ({@link #keyBlockFor}), on the shared pool. */
     public FlashAttention() {
-        this(64, 128, AttentionThreads.shared());
+        this(64, KEY_BLOCK_BY_HEAD_DIM, AttentionThreads.shared());
     }
 
-    /** Block sizes are rounded up to the row and key tiles. */
+    /**
+     * Block sizes are rounded up to the row and key tiles; {@code blockKeys} may be
+     * {@link #KEY_BLOCK_BY_HEAD_DIM}.
+     */
     public FlashAttention(int blockQueries, int blockKeys, AttentionThreads threads) {
         this.blockQueries = AttentionTiles.roundUp(Math.max(blockQueries, 1), AttentionTiles.ROW_TILE);
-        this.blockKeys = AttentionTiles.roundUp(Math.max(blockKeys, 1), AttentionTiles.KEY_TILE);
+        this.blockKeys = blockKeys == KEY_BLOCK_BY_HEAD_DIM ? KEY_BLOCK_BY_HEAD_DIM
+                : AttentionTiles.roundUp(Math.max(blockKeys, 1), AttentionTiles.KEY_TILE);
         this.threads = threads;
+    }
+
+    /**
+     * 512 keys per block for head dims up to 64, 256 above. Each key block costs a row max, a
+     * rescale of the output rows and a pass over the bias per query row, independent of the head
+     * dim, so small heads need longer blocks to amortise it (measured on the T5 shape, d=64:
+     * 84-92 GFLOP/s per 2 cores with 128 keys, 105-112 with 512; d=128: 156-162 with 128, 163-172
+     * with 256). A 256 x 384 kᵀ block (the VAE) is 384 KiB, still within a Zen 4 core's L2.
+     */
+    static int keyBlockFor(int headDim) {
+        return AttentionTiles.roundUp(headDim <= 64 ? 512 : 256, AttentionTiles.KEY_TILE);
     }
 
     @Override
@@ -53,7 +71,8 @@ public final class FlashAttention implements AttentionImplementation {
         if (shape.queryLength() == 0 || shape.keyLength() == 0) return out; // no keys: every row is masked
         int queryBlocks = (shape.queryLength() + blockQueries - 1) / blockQueries;
         int perWave = HeadWaves.headsPerWave(queryBlocks, shape.batch() * shape.heads(), threads.threads(), Integer.MAX_VALUE);
-        HeadWaves.run(kf, vf, blockKeys, queryBlocks, perWave, threads,
+        int keyBlock = blockKeys == KEY_BLOCK_BY_HEAD_DIM ? keyBlockFor(shape.headDim()) : blockKeys;
+        HeadWaves.run(kf, vf, keyBlock, queryBlocks, perWave, threads,
                 (head, slot, b, h, qb) -> queryBlock(qf, head, scoreBias, scale, out, b, h, qb));
         return out;
     }
@@ -62,7 +81,7 @@ public final class FlashAttention implements AttentionImplementation {
         int i0 = qb * blockQueries;
         int rows = Math.min(blockQueries, (int) q.dim(1) - i0);
         int rowsPadded = AttentionTiles.roundUp(rows, AttentionTiles.ROW_TILE);
-        int d = head.headDim, dvp = head.paddedValueDim, bk = blockKeys;
+        int d = head.headDim, dvp = head.paddedValueDim, bk = head.blockKeys;
         Scratch scratch = Scratch.get();
         float[] qs = QueryRows.load(q, b, h, i0, rows, scale, scratch.zeroed(0, rowsPadded * d));
         float[] s = scratch.zeroed(1, rowsPadded * bk);
