@@ -22,11 +22,13 @@ public record AttentionRule(String description, Predicate<AttentionShape> when, 
     }
 
     /**
-     * The default table: the materialised matrix for short sequences (up to 512 x 512, the
-     * T5 encoder's size), the tiled kernel for everything longer.
+     * The default table: flash for every shape. Measured per busy core on the build machine
+     * (bench/RESULTS.md, "Other model shapes") flash is ahead of naive on the T5 encoder (S=512,
+     * d=64, bias), cross-attention, the VAE and S=1024 to 32760 self-attention, by 5-10 % on short
+     * sequences and more as S grows; naive stays a runtime-mode candidate and the fallback.
      */
     public static List<AttentionRule> defaults() {
-        return List.of(scoresAtMost(512L * 512, NaiveAttention.NAME), always(FlashAttention.NAME));
+        return List.of(always(FlashAttention.NAME));
     }
 
     @Override

@@ -42,14 +42,17 @@ public final class FlashAttention implements AttentionImplementation {
     }
 
     /**
-     * 512 keys per block for head dims up to 64, 256 above. Each key block costs a row max, a
-     * rescale of the output rows and a pass over the bias per query row, independent of the head
-     * dim, so small heads need longer blocks to amortise it (measured on the T5 shape, d=64:
-     * 84-92 GFLOP/s per 2 cores with 128 keys, 105-112 with 512; d=128: 156-162 with 128, 163-172
-     * with 256). A 256 x 384 kᵀ block (the VAE) is 384 KiB, still within a Zen 4 core's L2.
+     * About 32768 / headDim keys per block, between 128 and 512, so a block of kᵀ is ~128 KiB
+     * whatever the head dim. Each key block costs a row max, a rescale of the output rows and a
+     * pass over the bias per query row, independent of the head dim, so small heads need longer
+     * blocks to amortise it; large heads (the VAE's 384) need shorter ones so kᵀ and v blocks stay
+     * in a core's L2. Measured per 2 busy cores: T5 (d=64) 84-92 GFLOP/s with 128 keys, 105-117
+     * with 512; S=4096 d=128 156-162 with 128, 163-172 with 256; VAE (d=384) 155 with 128, 131
+     * with 256.
      */
     static int keyBlockFor(int headDim) {
-        return AttentionTiles.roundUp(headDim <= 64 ? 512 : 256, AttentionTiles.KEY_TILE);
+        int keys = Math.clamp(32768 / Math.max(headDim, 1), 128, 512);
+        return AttentionTiles.roundUp(keys, AttentionTiles.KEY_TILE);
     }
 
     @Override
