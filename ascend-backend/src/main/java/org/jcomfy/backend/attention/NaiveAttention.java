@@ -10,8 +10,9 @@ import org.jcomfy.backend.tensor.Tensor;
  * softmax, then {@code S·v}. Both products use the same register-blocked tiles as
  * {@link FlashAttention}; the difference is the {@code Sq·Sk} floats of memory per head in
  * flight (one head for long sequences, reused across heads; several short ones at once while
- * within {@code maxScoreBytes}) and a single softmax pass without rescaling, which can pay
- * off for short sequences.
+ * within {@code maxScoreBytes}) and a single softmax pass without rescaling. On the build
+ * machine it trails flash by 5-10 % on short sequences and by 2x at S=32760 (bench/RESULTS.md);
+ * it stays as a runtime-mode candidate, since the balance depends on caches and core counts.
  */
 public final class NaiveAttention implements AttentionImplementation {
     public static final String NAME = "naive";
