@@ -30,6 +30,8 @@ public final class WanModel {
 
     public WanConfig config() { return config; }
 
+    public WanWeights weights() { return weights; }
+
     public Tensor forward(Tensor x, double[] timesteps, Tensor context) {
         return forward(x, timesteps, context, ActivationRecorder.NONE);
     }
