@@ -20,6 +20,8 @@ import org.jcomfy.backend.tensor.Tensor;
  *   <li>{@code x}: latent {@code [C, F, H, W]} or {@code [B, C, F, H, W]};</li>
  *   <li>{@code t}: timestep(s), a scalar, {@code [1]} or {@code [B]}, any numeric dtype;</li>
  *   <li>{@code context}: text embedding {@code [Lc, textDim]} or {@code [B, Lc, textDim]};</li>
+ *   <li>{@code clip}: i2v/flf2v only, CLIP image features {@code [257|514, clipDim]} or with batch
+ *       (i2v's conditioning channels are part of {@code x}, as in ComfyUI);</li>
  *   <li>optional {@code context_null}: the negative prompt's embedding, same forms;</li>
  *   <li>optional {@code guide_scale}: {@code [1]}, used with {@code context_null}.</li>
  * </ul>
@@ -57,6 +59,7 @@ public final class DitTensorsCommand {
             Tensor x = unbatched ? withBatch(xIn) : xIn;
             double[] t = timesteps(required(in, "t"), x.dim(0));
             Tensor context = batch(required(in, "context"), 2);
+            Tensor clip = in.contains("clip") ? batch(in.tensor("clip"), 2) : null;
 
             ActivationRecorder rec = new ActivationRecorder() {
                 @Override public boolean wants(String name) {
@@ -66,10 +69,10 @@ public final class DitTensorsCommand {
                     if (!name.equals("output")) results.put(name, value);
                 }
             };
-            Tensor cond = model.forward(x, t, context, rec);
+            Tensor cond = model.forward(x, t, context, clip, rec);
             results.put("output", unbatched ? cond.select(0) : cond);
             if (in.contains("context_null")) {
-                Tensor uncond = model.forward(x, t, batch(in.tensor("context_null"), 2));
+                Tensor uncond = model.forward(x, t, batch(in.tensor("context_null"), 2), clip, ActivationRecorder.NONE);
                 results.put("output_uncond", unbatched ? uncond.select(0) : uncond);
                 if (in.contains("guide_scale")) {
                     float g = in.tensor("guide_scale").getFloat(0);

@@ -25,9 +25,11 @@ import java.util.regex.Pattern;
  * @param patchSize  (t, h, w) patch, always (1, 2, 2) for Wan 2.1
  * @param eps        epsilon of every LayerNorm and RMSNorm of the DiT
  * @param modelType  the variant
+ * @param clipDim    width of the CLIP image features that i2v/flf2v models project into the
+ *                   context (1280 = ViT-H); 0 for models without an image projection
  */
 public record WanConfig(int dim, int ffnDim, int freqDim, int textDim, int textLen, int inDim, int outDim,
-                        int numHeads, int numLayers, int[] patchSize, float eps, WanModelType modelType) {
+                        int numHeads, int numLayers, int[] patchSize, float eps, WanModelType modelType, int clipDim) {
 
     /** The head dim of every released Wan model; ComfyUI derives numHeads = dim / 128. */
     public static final int RELEASED_HEAD_DIM = 128;
@@ -42,10 +44,19 @@ public record WanConfig(int dim, int ffnDim, int freqDim, int textDim, int textL
             throw new IllegalArgumentException("head dim " + dim / numHeads + " must be even for RoPE");
         }
         if (freqDim % 2 != 0) throw new IllegalArgumentException("freqDim " + freqDim + " must be even");
+        boolean imageProjection = modelType == WanModelType.I2V || modelType == WanModelType.FLF2V;
+        if (imageProjection != (clipDim > 0)) {
+            throw new IllegalArgumentException(modelType.comfyName() + " with clipDim " + clipDim);
+        }
         patchSize = patchSize.clone();
     }
 
     public int headDim() { return dim / numHeads; }
+
+    /** i2v and flf2v project CLIP image features into extra context rows ({@code img_emb}). */
+    public boolean hasImageProjection() {
+        return modelType == WanModelType.I2V || modelType == WanModelType.FLF2V;
+    }
 
     /** Features of one output token before unpatchify: outDim · pt · ph · pw. */
     public int patchOutFeatures() { return outDim * patchSize[0] * patchSize[1] * patchSize[2]; }
@@ -55,17 +66,23 @@ public record WanConfig(int dim, int ffnDim, int freqDim, int textDim, int textL
 
     /** Wan2.1 text-to-video 1.3B. */
     public static WanConfig t2v1_3B() {
-        return new WanConfig(1536, 8960, 256, 4096, 512, 16, 16, 12, 30, new int[] {1, 2, 2}, 1e-6f, WanModelType.T2V);
+        return new WanConfig(1536, 8960, 256, 4096, 512, 16, 16, 12, 30, new int[] {1, 2, 2}, 1e-6f, WanModelType.T2V, 0);
     }
 
     /** Wan2.1 text-to-video 14B. */
     public static WanConfig t2v14B() {
-        return new WanConfig(5120, 13824, 256, 4096, 512, 16, 16, 40, 40, new int[] {1, 2, 2}, 1e-6f, WanModelType.T2V);
+        return new WanConfig(5120, 13824, 256, 4096, 512, 16, 16, 40, 40, new int[] {1, 2, 2}, 1e-6f, WanModelType.T2V, 0);
+    }
+
+    /** Wan2.1 image-to-video 14B (480p and 720p share the architecture). */
+    public static WanConfig i2v14B() {
+        return new WanConfig(5120, 13824, 256, 4096, 512, 36, 16, 40, 40, new int[] {1, 2, 2}, 1e-6f, WanModelType.I2V, 1280);
     }
 
     /** Same model, other layer count (benchmarks run a slice of the real architecture). */
     public WanConfig withNumLayers(int layers) {
-        return new WanConfig(dim, ffnDim, freqDim, textDim, textLen, inDim, outDim, numHeads, layers, patchSize, eps, modelType);
+        return new WanConfig(dim, ffnDim, freqDim, textDim, textLen, inDim, outDim, numHeads, layers, patchSize, eps, modelType,
+                clipDim);
     }
 
     /** Detection for released models: head dim 128, text length 512. */
@@ -97,8 +114,11 @@ public record WanConfig(int dim, int ffnDim, int freqDim, int textDim, int textL
         if (dim % headDim != 0) {
             throw new IllegalArgumentException("model width " + dim + " is not a multiple of head dim " + headDim);
         }
+        WanModelType type = detectType(shapes);
+        boolean image = type == WanModelType.I2V || type == WanModelType.FLF2V;
+        int clipDim = image ? (int) need(shapes, "img_emb.proj.0.bias")[0] : 0;
         return new WanConfig(dim, ffnDim, freqDim, textDim, textLen, inDim, outDim, dim / headDim, blocks.size(),
-                new int[] {1, 2, 2}, 1e-6f, detectType(shapes));
+                new int[] {1, 2, 2}, 1e-6f, type, clipDim);
     }
 
     /** ComfyUI's model_type rules, first match wins (WAN-IN-COMFY.md §2). */
@@ -145,7 +165,7 @@ public record WanConfig(int dim, int ffnDim, int freqDim, int textDim, int textL
         agree(json, "text_dim", c.textDim());
         float eps = (float) json.path("eps").asDouble(c.eps());
         return new WanConfig(c.dim(), c.ffnDim(), c.freqDim(), c.textDim(), c.textLen(), c.inDim(), c.outDim(),
-                c.numHeads(), c.numLayers(), c.patchSize(), eps, c.modelType());
+                c.numHeads(), c.numLayers(), c.patchSize(), eps, c.modelType(), c.clipDim());
     }
 
     private static void agree(JsonNode json, String field, int detected) {
@@ -166,12 +186,12 @@ public record WanConfig(int dim, int ffnDim, int freqDim, int textDim, int textL
         return o instanceof WanConfig c && dim == c.dim && ffnDim == c.ffnDim && freqDim == c.freqDim
                 && textDim == c.textDim && textLen == c.textLen && inDim == c.inDim && outDim == c.outDim
                 && numHeads == c.numHeads && numLayers == c.numLayers && Arrays.equals(patchSize, c.patchSize)
-                && Float.compare(eps, c.eps) == 0 && modelType == c.modelType;
+                && Float.compare(eps, c.eps) == 0 && modelType == c.modelType && clipDim == c.clipDim;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new int[] {dim, ffnDim, freqDim, textDim, textLen, inDim, outDim, numHeads, numLayers})
+        return Arrays.hashCode(new int[] {dim, ffnDim, freqDim, textDim, textLen, inDim, outDim, numHeads, numLayers, clipDim})
                 + modelType.hashCode();
     }
 
@@ -179,6 +199,7 @@ public record WanConfig(int dim, int ffnDim, int freqDim, int textDim, int textL
     public String toString() {
         return "WanConfig[" + modelType.comfyName() + " dim=" + dim + " ffn=" + ffnDim + " heads=" + numHeads
                 + " layers=" + numLayers + " in=" + inDim + " out=" + outDim + " text=" + textDim + "x" + textLen
-                + " freq=" + freqDim + " patch=" + Arrays.toString(patchSize) + " eps=" + eps + "]";
+                + " freq=" + freqDim + " patch=" + Arrays.toString(patchSize) + " eps=" + eps
+                + (clipDim > 0 ? " clip=" + clipDim : "") + "]";
     }
 }

@@ -15,6 +15,9 @@ import org.jcomfy.nodes.models.wan.dit.WanWeights.Linear;
  * immutable and may be shared between threads.
  */
 public final class WanModel {
+    /** {@code torch.nn.LayerNorm}'s default eps, which the image projection keeps. */
+    private static final float TORCH_LAYER_NORM_EPS = 1e-5f;
+
     private final WanConfig config;
     private final WanWeights weights;
     private final Kernels k;
@@ -32,22 +35,31 @@ public final class WanModel {
 
     public WanWeights weights() { return weights; }
 
+    /** Text-to-video (and Wan 2.2's 36-channel expert, whose extra channels the caller concatenates). */
     public Tensor forward(Tensor x, double[] timesteps, Tensor context) {
-        return forward(x, timesteps, context, ActivationRecorder.NONE);
+        return forward(x, timesteps, context, null, ActivationRecorder.NONE);
+    }
+
+    public Tensor forward(Tensor x, double[] timesteps, Tensor context, ActivationRecorder rec) {
+        return forward(x, timesteps, context, null, rec);
     }
 
     /**
      * Predicts the flow velocity.
      *
-     * @param x         latent {@code [B, inDim, F, H, W]} (H, W even)
+     * @param x         latent {@code [B, inDim, F, H, W]} (H, W even); for i2v the caller has
+     *                  already concatenated the conditioning channels (official {@code y}, ComfyUI
+     *                  {@code concat_cond}) after the 16 noisy ones
      * @param timesteps one timestep per sample (the official pipeline feeds integers 0..1000,
      *                  ComfyUI {@code sigma * 1000})
      * @param context   text embeddings {@code [B, Lc, textDim]}; zero-padded here to textLen
      *                  rows when shorter (official), used as is when longer (ComfyUI)
+     * @param clipFeatures i2v: CLIP image features {@code [B, 257, clipDim]}; flf2v: first and last
+     *                  frame's features one after the other, {@code [B, 514, clipDim]}; null for t2v
      * @return {@code [B, outDim, F, H, W]}
      */
-    public Tensor forward(Tensor x, double[] timesteps, Tensor context, ActivationRecorder rec) {
-        checkInputs(x, timesteps, context);
+    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, ActivationRecorder rec) {
+        checkInputs(x, timesteps, context, clipFeatures);
         int d = config.dim();
         int[] p = config.patchSize();
         long b = x.dim(0), c = x.dim(1);
@@ -79,11 +91,14 @@ public final class WanModel {
         record(rec, "context_padded", () -> padded);
         Tensor ctx = linear(k.geluTanh(linear(padded, weights.textEmbedding1())), weights.textEmbedding2());
         record(rec, "context_embedded", () -> ctx);
+        // i2v: CLIP features → img_emb MLP → extra context rows with their own keys and values.
+        Tensor ctxImage = clipFeatures == null ? null : imageEmbedding(clipFeatures);
+        if (ctxImage != null) record(rec, "context_image", () -> ctxImage);
 
         // §1.4 blocks
         Grid grid = new Grid((int) frames, (int) height, (int) width);
         for (int i = 0; i < config.numLayers(); i++) {
-            h = block(i, weights.blocks().get(i), h, e0Chunks, ctx, grid, rec);
+            h = block(i, weights.blocks().get(i), h, e0Chunks, ctx, ctxImage, grid, rec);
         }
 
         // §1.6 head: modulated by e (the time embedding), not e0; order (shift, scale).
@@ -103,7 +118,8 @@ public final class WanModel {
     }
 
     /** §1.4 one WanAttentionBlock. */
-    private Tensor block(int i, Block w, Tensor x, Tensor e0, Tensor ctx, Grid grid, ActivationRecorder rec) {
+    private Tensor block(int i, Block w, Tensor x, Tensor e0, Tensor ctx, Tensor ctxImage, Grid grid,
+                         ActivationRecorder rec) {
         String n = "block" + i + "_";
         Tensor in = x;
         record(rec, n + "in", () -> in);
@@ -122,7 +138,7 @@ public final class WanModel {
         // Cross-attention: affine LayerNorm (norm3), no modulation, no gate.
         Tensor n3 = k.layerNorm(x, w.norm3Weight(), w.norm3Bias(), config.eps());
         record(rec, n + "norm3_out", () -> n3);
-        Tensor ca = crossAttention(w.crossAttn(), n3, ctx);
+        Tensor ca = crossAttention(w, n3, ctx, ctxImage);
         record(rec, n + "ca_out", () -> ca);
         x = k.add(x, ca);
         Tensor afterCa = x;
@@ -159,14 +175,34 @@ public final class WanModel {
         return linear(attn.reshape(b, s, config.dim()), w.o());
     }
 
-    /** §1.5 cross-attention (t2v): queries from the video tokens, keys/values from all text rows. */
-    private Tensor crossAttention(Attention w, Tensor x, Tensor ctx) {
+    /**
+     * §1.5 cross-attention: queries from the video tokens, keys/values from all text rows, no
+     * mask. i2v adds a second attention over the image rows (keys {@code k_img}, {@code v_img},
+     * {@code norm_k_img}) with the same queries; the two results are summed before {@code o}.
+     */
+    private Tensor crossAttention(Block block, Tensor x, Tensor ctx, Tensor ctxImage) {
+        Attention w = block.crossAttn();
         long b = x.dim(0), s = x.dim(1);
         Tensor q = heads(k.rmsNorm(linear(x, w.q()), w.normQ(), config.eps()));
         Tensor kk = heads(k.rmsNorm(linear(ctx, w.k()), w.normK(), config.eps()));
         Tensor v = heads(linear(ctx, w.v()));
         Tensor attn = k.attention(q, kk, v, null, attentionScale());
+        if (ctxImage != null) {
+            WanWeights.ImageKeys img = block.imageKeys();
+            Tensor kImg = heads(k.rmsNorm(linear(ctxImage, img.k()), img.normK(), config.eps()));
+            Tensor vImg = heads(linear(ctxImage, img.v()));
+            attn = k.add(attn, k.attention(q, kImg, vImg, null, attentionScale()));
+        }
         return linear(attn.reshape(b, s, config.dim()), w.o());
+    }
+
+    /** i2v {@code img_emb}: LN → Linear → GELU (erf) → Linear → LN, LayerNorm eps 1e-5 (torch default). */
+    private Tensor imageEmbedding(Tensor clipFeatures) {
+        WanWeights.ImageProjection p = weights.imageProjection();
+        Tensor h = p.positions() == null ? clipFeatures : k.add(clipFeatures, p.positions());
+        h = k.layerNorm(h, p.norm1Weight(), p.norm1Bias(), TORCH_LAYER_NORM_EPS);
+        h = linear(k.gelu(linear(h, p.proj1())), p.proj2());
+        return k.layerNorm(h, p.norm2Weight(), p.norm2Bias(), TORCH_LAYER_NORM_EPS);
     }
 
     // ---- small steps ---------------------------------------------------------------------
@@ -221,7 +257,18 @@ public final class WanModel {
         if (rec.wants(name)) rec.record(name, value.get());
     }
 
-    private void checkInputs(Tensor x, double[] timesteps, Tensor context) {
+    private void checkInputs(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures) {
+        if (config.hasImageProjection()) {
+            long rows = config.modelType() == WanModelType.FLF2V ? 2L * WanWeights.CLIP_TOKENS : WanWeights.CLIP_TOKENS;
+            if (clipFeatures == null || clipFeatures.rank() != 3 || clipFeatures.dim(0) != x.dim(0)
+                    || clipFeatures.dim(1) != rows || clipFeatures.dim(2) != config.clipDim()) {
+                throw new IllegalArgumentException("a Wan " + config.modelType().comfyName() + " model needs CLIP image features ["
+                        + x.dim(0) + ", " + rows + ", " + config.clipDim() + "], got "
+                        + (clipFeatures == null ? "none" : Arrays.toString(clipFeatures.shape())));
+            }
+        } else if (clipFeatures != null) {
+            throw new IllegalArgumentException("a Wan " + config.modelType().comfyName() + " model takes no CLIP image features");
+        }
         int[] p = config.patchSize();
         if (x.rank() != 5 || x.dim(1) != config.inDim()) {
             throw new IllegalArgumentException("latent must be [B, " + config.inDim() + ", F, H, W], got "

@@ -32,17 +32,25 @@ class WanConfigDetectionTest {
     @Test
     void the_wan22_5B_sizes_come_from_the_shapes() {
         WanConfig five = new WanConfig(3072, 14336, 256, 4096, 512, 48, 48, 24, 30, new int[] {1, 2, 2}, 1e-6f,
-                WanModelType.T2V);
+                WanModelType.T2V, 0);
         assertEquals(five, WanConfig.detect(WanWeights.expectedShapes(five)));
     }
 
     @Test
     void a_36_channel_model_without_image_projection_is_t2v_as_in_comfyui() {
         WanConfig expert = new WanConfig(5120, 13824, 256, 4096, 512, 36, 16, 40, 40, new int[] {1, 2, 2}, 1e-6f,
-                WanModelType.T2V);
+                WanModelType.T2V, 0);
         WanConfig c = WanConfig.detect(WanWeights.expectedShapes(expert));
         assertEquals(WanModelType.T2V, c.modelType());
         assertEquals(36, c.inDim());
+    }
+
+    @Test
+    void the_i2v_14B_layout_is_detected_with_its_clip_width() {
+        Map<String, long[]> shapes = WanWeights.expectedShapes(WanConfig.i2v14B());
+        assertEquals(WanConfig.i2v14B(), WanConfig.detect(shapes));
+        assertTrue(shapes.containsKey("blocks.39.cross_attn.k_img.weight"));
+        assertTrue(shapes.containsKey("img_emb.proj.4.bias"));
     }
 
     @Test
@@ -50,6 +58,7 @@ class WanConfigDetectionTest {
         Map<String, long[]> shapes = new LinkedHashMap<>(WanWeights.expectedShapes(WanConfig.t2v14B()));
         shapes.put("img_emb.proj.0.bias", new long[] {1280});
         assertEquals(WanModelType.I2V, WanConfig.detect(shapes).modelType());
+        assertEquals(1280, WanConfig.detect(shapes).clipDim());
         shapes.put("img_emb.emb_pos", new long[] {1, 514, 1280});
         assertEquals(WanModelType.FLF2V, WanConfig.detect(shapes).modelType());
         shapes.put("vace_patch_embedding.weight", new long[] {5120, 96, 1, 2, 2});
@@ -59,11 +68,11 @@ class WanConfigDetectionTest {
     @Test
     void an_unsupported_variant_is_refused_by_name_before_any_tensor_is_read() {
         Map<String, long[]> shapes = new LinkedHashMap<>(WanWeights.expectedShapes(WanConfig.t2v1_3B()));
-        shapes.put("img_emb.proj.0.bias", new long[] {1280});
+        shapes.put("vace_patch_embedding.weight", new long[] {1536, 96, 1, 2, 2});
         WanConfig c = WanConfig.detect(shapes);
         var e = assertThrows(UnsupportedOperationException.class,
-                () -> WanWeights.load(WeightSource.of("i2v.safetensors", Map.of()), c));
-        assertTrue(e.getMessage().contains("i2v"), e.getMessage());
+                () -> WanWeights.load(WeightSource.of("vace.safetensors", Map.of()), c));
+        assertTrue(e.getMessage().contains("vace.safetensors: Wan vace models are detected but not supported"), e.getMessage());
     }
 
     @Test

@@ -44,7 +44,7 @@ class WanDitGoldenTest {
     @Test
     void the_config_comes_from_the_shapes_and_the_config_metadata() {
         WanConfig c = dit.model().config();
-        assertEquals(new WanConfig(128, 256, 32, 48, 16, 16, 16, 4, 2, new int[] {1, 2, 2}, 1e-6f, WanModelType.T2V), c);
+        assertEquals(new WanConfig(128, 256, 32, 48, 16, 16, 16, 4, 2, new int[] {1, 2, 2}, 1e-6f, WanModelType.T2V, 0), c);
     }
 
     @Test
