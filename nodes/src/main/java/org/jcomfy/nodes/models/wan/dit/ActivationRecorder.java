@@ -16,6 +16,14 @@ public interface ActivationRecorder {
         @Override public void record(String name, Tensor value) { }
     };
 
+    /** Records every intermediate into {@code into} (tests, small models). */
+    static ActivationRecorder into(java.util.Map<String, Tensor> into) {
+        return new ActivationRecorder() {
+            @Override public boolean wants(String name) { return true; }
+            @Override public void record(String name, Tensor value) { into.put(name, value); }
+        };
+    }
+
     boolean wants(String name);
 
     void record(String name, Tensor value);

@@ -50,10 +50,7 @@ class WanDitGoldenTest {
     @Test
     void every_intermediate_and_the_output_match_the_official_model() {
         Map<String, Tensor> recorded = new LinkedHashMap<>();
-        ActivationRecorder all = new ActivationRecorder() {
-            @Override public boolean wants(String name) { return true; }
-            @Override public void record(String name, Tensor value) { recorded.put(name, value); }
-        };
+        ActivationRecorder all = ActivationRecorder.into(recorded);
         dit.model().forward(batched(inputs.tensor("x")), timestep("t"), batched(inputs.tensor("context")), all);
 
         Set<String> compared = new TreeSet<>();

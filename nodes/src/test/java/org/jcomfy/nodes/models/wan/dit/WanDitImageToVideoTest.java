@@ -35,10 +35,7 @@ class WanDitImageToVideoTest {
             assertEquals(40, c.clipDim());
 
             Map<String, Tensor> recorded = new HashMap<>();
-            ActivationRecorder rec = new ActivationRecorder() {
-                @Override public boolean wants(String name) { return true; }
-                @Override public void record(String name, Tensor value) { recorded.put(name, value); }
-            };
+            ActivationRecorder rec = ActivationRecorder.into(recorded);
             Tensor out = dit.model().forward(batched(in.tensor("x")), new double[] {in.tensor("t").getDouble(0)},
                     batched(in.tensor("context")), batched(in.tensor("clip")), rec);
 
