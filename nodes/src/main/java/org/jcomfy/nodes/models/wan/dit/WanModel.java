@@ -55,7 +55,8 @@ public final class WanModel {
      * @param context   text embeddings {@code [B, Lc, textDim]}; zero-padded here to textLen
      *                  rows when shorter (official), used as is when longer (ComfyUI)
      * @param clipFeatures i2v: CLIP image features {@code [B, 257, clipDim]}; flf2v: first and last
-     *                  frame's features one after the other, {@code [B, 514, clipDim]}; null for t2v
+     *                  frame's features one after the other, {@code [B, 514, clipDim]} (or one
+     *                  image's, 257 rows, as ComfyUI allows); null for t2v
      * @return {@code [B, outDim, F, H, W]}
      */
     public Tensor forward(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, ActivationRecorder rec) {
@@ -199,7 +200,9 @@ public final class WanModel {
     /** i2v {@code img_emb}: LN → Linear → GELU (erf) → Linear → LN, LayerNorm eps 1e-5 (torch default). */
     private Tensor imageEmbedding(Tensor clipFeatures) {
         WanWeights.ImageProjection p = weights.imageProjection();
-        Tensor h = p.positions() == null ? clipFeatures : k.add(clipFeatures, p.positions());
+        // flf2v: learned positions for the (up to) 514 image rows, the first rows when only one image is given.
+        Tensor h = p.positions() == null ? clipFeatures
+                : k.add(clipFeatures, k.slice(p.positions(), 1, 0, clipFeatures.dim(1)));
         h = k.layerNorm(h, p.norm1Weight(), p.norm1Bias(), TORCH_LAYER_NORM_EPS);
         h = linear(k.gelu(linear(h, p.proj1())), p.proj2());
         return k.layerNorm(h, p.norm2Weight(), p.norm2Bias(), TORCH_LAYER_NORM_EPS);
@@ -259,12 +262,15 @@ public final class WanModel {
 
     private void checkInputs(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures) {
         if (config.hasImageProjection()) {
-            long rows = config.modelType() == WanModelType.FLF2V ? 2L * WanWeights.CLIP_TOKENS : WanWeights.CLIP_TOKENS;
+            // flf2v takes the first and the last frame's features (514 rows), or, as in ComfyUI, only one image's.
+            long rows = WanWeights.CLIP_TOKENS;
+            boolean twoImages = config.modelType() == WanModelType.FLF2V && clipFeatures != null && clipFeatures.rank() == 3
+                    && clipFeatures.dim(1) == 2L * rows;
             if (clipFeatures == null || clipFeatures.rank() != 3 || clipFeatures.dim(0) != x.dim(0)
-                    || clipFeatures.dim(1) != rows || clipFeatures.dim(2) != config.clipDim()) {
+                    || (clipFeatures.dim(1) != rows && !twoImages) || clipFeatures.dim(2) != config.clipDim()) {
                 throw new IllegalArgumentException("a Wan " + config.modelType().comfyName() + " model needs CLIP image features ["
-                        + x.dim(0) + ", " + rows + ", " + config.clipDim() + "], got "
-                        + (clipFeatures == null ? "none" : Arrays.toString(clipFeatures.shape())));
+                        + x.dim(0) + ", " + (config.modelType() == WanModelType.FLF2V ? "257 or 514" : "257") + ", "
+                        + config.clipDim() + "], got " + (clipFeatures == null ? "none" : Arrays.toString(clipFeatures.shape())));
             }
         } else if (clipFeatures != null) {
             throw new IllegalArgumentException("a Wan " + config.modelType().comfyName() + " model takes no CLIP image features");
