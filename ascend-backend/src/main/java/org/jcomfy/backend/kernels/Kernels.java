@@ -43,6 +43,20 @@ public interface Kernels {
     /** GELU with the tanh approximation: {@code 0.5x(1+tanh(√(2/π)(x+0.044715x³)))}. */
     Tensor geluTanh(Tensor x);
 
+    /**
+     * GELU in its exact form {@code 0.5x(1+erf(x/√2))}, torch's {@code nn.GELU()} default (used by
+     * Wan's image-embedding MLP). The default is a plain loop; devices may override it.
+     */
+    default Tensor gelu(Tensor x) {
+        Tensor out = Tensor.zeros(org.jcomfy.backend.tensor.DType.F32, x.shape());
+        double invSqrt2 = 1 / Math.sqrt(2);
+        for (long i = 0, n = x.numel(); i < n; i++) {
+            double v = x.getFloat(i);
+            out.setFloat(i, (float) (0.5 * v * (1 + ErrorFunction.erf(v * invSqrt2))));
+        }
+        return out;
+    }
+
     /** {@code x · sigmoid(x)}. */
     Tensor silu(Tensor x);
 

@@ -1,0 +1,169 @@
+package org.jcomfy.nodes.models.wan.weights;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.jcomfy.backend.io.SafeTensorsFile;
+import org.jcomfy.backend.tensor.Tensor;
+
+/**
+ * The tensors of one checkpoint under their model-relative names, handed out one key at a
+ * time by a model's key-mapping function, which states the shape it expects for each.
+ *
+ * <p>Key prefixes are stripped the way ComfyUI's {@code unet_prefix_from_state_dict} does: when
+ * more than five keys start with one of {@link #KNOWN_PREFIXES}, the most common of them is
+ * removed and keys outside it (the VAE or text encoder of a bundled checkpoint) are ignored.
+ * Every take is remembered, so {@link #requireAllUsed} can name keys the model does not know.
+ * Errors name the file and the key. Tensors stay in their stored dtype (views of the mapping).
+ */
+public final class WeightSource implements WeightReader, AutoCloseable {
+    /** Prefixes under which ComfyUI finds a diffusion model inside a larger state dict. */
+    public static final List<String> KNOWN_PREFIXES = List.of("model.diffusion_model.", "model.model.", "net.");
+
+    private final String origin;
+    private final Function<String, Tensor> tensors;
+    private final Map<String, long[]> shapes;
+    private final Map<String, String> metadata;
+    private final AutoCloseable resource;
+    private final Set<String> used = new LinkedHashSet<>();
+
+    private WeightSource(String origin, Map<String, long[]> shapes, Function<String, Tensor> tensors,
+                         Map<String, String> metadata, AutoCloseable resource) {
+        this.origin = origin;
+        this.shapes = shapes;
+        this.tensors = tensors;
+        this.metadata = metadata;
+        this.resource = resource;
+    }
+
+    /** Memory-maps a safetensors file; only its header is read now. */
+    public static WeightSource open(Path file) {
+        SafeTensorsFile st = SafeTensorsFile.open(file);
+        try {
+            Map<String, String> renamed = stripPrefix(st.names());
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            renamed.forEach((name, stored) -> shapes.put(name, st.entry(stored).shape()));
+            Function<String, Tensor> view = name -> st.tensor(renamed.get(name));
+            return new WeightSource(file.toString(), Collections.unmodifiableMap(shapes), view, st.metadata(), st);
+        } catch (RuntimeException e) {
+            st.close();
+            throw e;
+        }
+    }
+
+    /** Tensors already in memory (random weights for a benchmark, converted copies in tests). */
+    public static WeightSource of(String origin, Map<String, Tensor> stored) {
+        Map<String, String> renamed = stripPrefix(stored.keySet());
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        renamed.forEach((name, key) -> {
+            tensors.put(name, stored.get(key));
+            shapes.put(name, stored.get(key).shape());
+        });
+        return new WeightSource(origin, Collections.unmodifiableMap(shapes), tensors::get, Map.of(), () -> { });
+    }
+
+    /** Where the weights come from, for messages. */
+    public String origin() { return origin; }
+
+    /** Model-relative key → stored shape, without touching tensor data (for detection). */
+    public Map<String, long[]> shapes() { return shapes; }
+
+    /** The file's {@code __metadata__} (empty for in-memory sources). */
+    public Map<String, String> metadata() { return metadata; }
+
+    public boolean contains(String key) { return shapes.containsKey(key); }
+
+    /** The tensor under {@code key}, which must exist with exactly {@code expectedShape}. */
+    @Override
+    public Tensor take(String key, long... expectedShape) {
+        long[] shape = shapes.get(key);
+        if (shape == null) {
+            throw new WeightsException(origin + ": missing tensor '" + key + "' (expected shape "
+                    + Arrays.toString(expectedShape) + ")");
+        }
+        if (!Arrays.equals(shape, expectedShape)) {
+            throw new WeightsException(origin + ": tensor '" + key + "' has shape " + Arrays.toString(shape)
+                    + " but the detected model needs " + Arrays.toString(expectedShape));
+        }
+        if (!tensors.apply(key).dtype().isFloatingPoint()) {
+            throw new WeightsException(origin + ": tensor '" + key + "' is " + tensors.apply(key).dtype()
+                    + ", not a floating-point weight");
+        }
+        used.add(key);
+        return tensors.apply(key);
+    }
+
+    /**
+     * The per-tensor weight scale of ComfyUI's {@code *_scaled} fp8 files: the scalar
+     * {@code <layer>.scale_weight} if present, else 1.
+     */
+    @Override
+    public float weightScale(String layer) {
+        String key = layer + ".scale_weight";
+        long[] shape = shapes.get(key);
+        if (shape == null) return 1f;
+        if (Tensor.count(shape) != 1) {
+            throw new WeightsException(origin + ": tensor '" + key + "' has shape " + Arrays.toString(shape)
+                    + " but a weight scale is a single number");
+        }
+        used.add(key);
+        return tensors.apply(key).getFloat(0);
+    }
+
+    /**
+     * Fails when a key was never taken and {@code ignorable} does not accept it: such a key
+     * means the checkpoint is a different model, or a variant the mapping does not handle.
+     */
+    public void requireAllUsed(Predicate<String> ignorable) {
+        Set<String> unexpected = new TreeSet<>();
+        for (String key : shapes.keySet()) {
+            if (!used.contains(key) && !ignorable.test(key)) unexpected.add(key);
+        }
+        if (!unexpected.isEmpty()) {
+            List<String> shown = unexpected.stream().limit(10).toList();
+            throw new WeightsException(origin + ": " + unexpected.size() + " unexpected tensor(s), e.g. " + shown);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(origin + ": cannot close: " + e.getMessage(), e);
+        }
+    }
+
+    /** Model-relative name → stored name, after removing the dominant known prefix (if any). */
+    static Map<String, String> stripPrefix(Set<String> names) {
+        String best = null;
+        long bestCount = 5; // ComfyUI requires more than five keys
+        for (String prefix : KNOWN_PREFIXES) {
+            long n = names.stream().filter(k -> k.startsWith(prefix)).count();
+            if (n > bestCount) {
+                best = prefix;
+                bestCount = n;
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : names) {
+            if (best == null) {
+                out.put(name, name);
+            } else if (name.startsWith(best)) {
+                out.put(name.substring(best.length()), name);
+            } else if (!name.contains(".")) {
+                out.put(name, name); // top-level markers such as ComfyUI's "scaled_fp8"
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,50 @@
+package org.jcomfy.nodes.models.wan.dit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.jcomfy.backend.device.Devices;
+import org.jcomfy.backend.kernels.Kernels;
+import org.jcomfy.backend.tensor.Tensor;
+
+/** Paths and comparison helpers for {@code testdata/golden/wan-tiny} (see its README.md). */
+final class WanTinyGolden {
+    static final Path DIR = Path.of(System.getProperty("jcomfy.testdata"), "golden", "wan-tiny");
+    static final Path WEIGHTS = DIR.resolve("weights.safetensors");
+    static final Path INPUTS = DIR.resolve("inputs.safetensors");
+    static final Path ACTIVATIONS = DIR.resolve("activations.safetensors");
+    static final double TOLERANCE = 1e-5;
+
+    private WanTinyGolden() {}
+
+    static Kernels kernels() {
+        return Devices.cpu().kernels();
+    }
+
+    /** ‖actual − expected‖₂ / ‖expected‖₂, accumulated in double. */
+    static double relativeL2(Tensor actual, Tensor expected) {
+        double diff = 0, norm = 0;
+        for (long i = 0, n = expected.numel(); i < n; i++) {
+            double e = expected.getDouble(i), a = actual.getDouble(i);
+            diff += (a - e) * (a - e);
+            norm += e * e;
+        }
+        return Math.sqrt(diff) / Math.sqrt(norm);
+    }
+
+    static void assertClose(String name, Tensor actual, Tensor expected, double tolerance) {
+        assertArrayEquals(expected.shape(), actual.shape(), name + ": shape");
+        double err = relativeL2(actual, expected);
+        assertTrue(err <= tolerance, name + ": relative L2 error " + err + " > " + tolerance);
+    }
+
+    /** Adds a leading batch dimension of 1. */
+    static Tensor batched(Tensor t) {
+        long[] s = t.shape();
+        long[] out = new long[s.length + 1];
+        out[0] = 1;
+        System.arraycopy(s, 0, out, 1, s.length);
+        return t.reshape(out);
+    }
+}
