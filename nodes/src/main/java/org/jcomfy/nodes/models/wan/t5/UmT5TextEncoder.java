@@ -1,0 +1,71 @@
+package org.jcomfy.nodes.models.wan.t5;
+
+import java.nio.file.Path;
+import org.jcomfy.backend.io.SafeTensorsFile;
+import org.jcomfy.backend.kernels.Kernels;
+import org.jcomfy.backend.tensor.Tensor;
+
+/**
+ * Wan's text encoder as ComfyUI's CLIPTextEncode runs it (WAN-IN-COMFY.md §7): tokenizer
+ * from the file's {@code spiece_model} tensor, UMT5 encoder over all (≥ 512) positions with
+ * the key mask, rows after {@code </s>} zeroed ({@code zero_out_masked}), and prompt weights
+ * applied as {@code z_empty + (z − z_empty)·w} per token. Holds the memory-mapped weights
+ * file open until closed.
+ */
+public final class UmT5TextEncoder implements AutoCloseable {
+    private final SafeTensorsFile file;
+    private final UmT5Tokenizer tokenizer;
+    private final UmT5Encoder encoder;
+    private final Kernels kernels;
+
+    private UmT5TextEncoder(SafeTensorsFile file, UmT5Tokenizer tokenizer, UmT5Encoder encoder, Kernels kernels) {
+        this.file = file;
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        this.kernels = kernels;
+    }
+
+    /** Opens a ComfyUI-style text-encoder file (weights plus {@code spiece_model}). */
+    public static UmT5TextEncoder open(Path weights, Kernels kernels) {
+        SafeTensorsFile file = SafeTensorsFile.open(weights);
+        try {
+            UmT5Tokenizer tokenizer = UmT5Tokenizer.fromSafetensors(file);
+            UmT5Encoder encoder = new UmT5Encoder(UmT5WeightsLoader.load(file), kernels);
+            if (tokenizer.sentencePiece().vocabSize() > encoder.config().vocab()) {
+                throw new IllegalArgumentException(weights + ": tokenizer has " + tokenizer.sentencePiece().vocabSize()
+                        + " pieces but the embedding only " + encoder.config().vocab() + " rows");
+            }
+            return new UmT5TextEncoder(file, tokenizer, encoder, kernels);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    public UmT5Tokenizer tokenizer() { return tokenizer; }
+
+    public UmT5Encoder encoder() { return encoder; }
+
+    /** The conditioning tensor for a prompt: float32 {@code [1, max(512, tokens), dim]}, padding rows zero. */
+    public Tensor encode(String prompt) {
+        UmT5Tokenizer.Tokens tokens = tokenizer.tokenize(prompt);
+        Tensor z = encodeMasked(tokens);
+        if (!tokens.hasWeights()) return z;
+        Tensor empty = encodeMasked(tokenizer.emptyTokens(tokens.length()));
+        // Per token: z_empty + (z - z_empty) * w, with w = 1 rows left as they are.
+        float[] w = tokens.weights();
+        Tensor weights = Tensor.of(w, 1, w.length, 1);
+        return kernels.add(empty, kernels.mul(kernels.sub(z, empty), weights));
+    }
+
+    /** Encoder output with the rows whose mask is 0 set to zero. */
+    private Tensor encodeMasked(UmT5Tokenizer.Tokens tokens) {
+        Tensor out = encoder.encode(tokens.idsTensor(), tokens.maskTensor());
+        float[] mask = new float[tokens.length()];
+        for (int i = 0; i < mask.length; i++) mask[i] = tokens.mask()[i];
+        return kernels.mul(out, Tensor.of(mask, 1, mask.length, 1));
+    }
+
+    @Override
+    public void close() { file.close(); }
+}
