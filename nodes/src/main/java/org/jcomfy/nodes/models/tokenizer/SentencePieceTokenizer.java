@@ -46,7 +46,7 @@ public final class SentencePieceTokenizer {
         java.util.Arrays.fill(byteIds, -1);
         List<byte[]> userDefined = new ArrayList<>();
         int unk = -1, longest = 1;
-        float min = Float.MAX_VALUE, max = Float.MIN_VALUE; // C++ initialises with FLT_MAX and FLT_MIN
+        float min = Float.MAX_VALUE, max = Float.MIN_NORMAL; // C++ initialises with FLT_MAX and FLT_MIN
         List<Piece> pieces = model.pieces();
         for (int id = 0; id < pieces.size(); id++) {
             Piece p = pieces.get(id);

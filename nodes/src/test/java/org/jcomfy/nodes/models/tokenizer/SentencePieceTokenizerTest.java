@@ -82,6 +82,14 @@ class SentencePieceTokenizerTest {
     }
 
     @Test
+    void a_model_file_on_disk_loads_like_the_bytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws IOException {
+        java.nio.file.Path file = tmp.resolve("spiece.model");
+        java.nio.file.Files.write(file, resource("test-unigram.model"));
+        SentencePieceTokenizer fromFile = SentencePieceTokenizer.fromModelFile(file);
+        assertArrayEquals(testTokenizer().encode("A cat walks, café 猫"), fromFile.encode("A cat walks, café 猫"));
+    }
+
+    @Test
     void a_corrupt_model_is_refused_with_a_clear_message() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SentencePieceModel.parse(new byte[] {0x0a, 0x7f, 0x01}));
