@@ -9,6 +9,10 @@ every id list exactly.
 Outputs (re-run from the repository root: /usr/bin/python3 tools/make_tokenizer_testdata.py):
   nodes/src/test/resources/tokenizer/test-unigram.model   the trained model
   nodes/src/test/resources/tokenizer/test-unigram-cases.json  [{text, pieces, ids}, ...]
+  nodes/src/test/resources/tokenizer/test-unigram-identity-*.{model,-cases.json}
+                                                           variants: identity rule, no dummy
+                                                           prefix / extra whitespace kept /
+                                                           no byte fallback; whitespace as suffix
   nodes/src/main/resources/tokenizer/demo-spiece.model     the same model, used by the
                                                            demo text-encoder weights
 
@@ -94,33 +98,48 @@ def test_strings():
     return fixed + randoms
 
 
-def main():
-    os.makedirs(TEST_DIR, exist_ok=True)
-    os.makedirs(MAIN_DIR, exist_ok=True)
+def train(**options):
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(training_sentences()),
         model_writer=model,
         model_type="unigram",
-        vocab_size=1000,
         character_coverage=0.9995,
-        normalization_rule_name="nmt_nfkc",
-        byte_fallback=True,
         pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
-        user_defined_symbols=["[sep]"],
         num_threads=1,
         minloglevel=2,
+        **options,
     )
-    data = model.getvalue()
-    for path in [os.path.join(TEST_DIR, "test-unigram.model"), os.path.join(MAIN_DIR, "demo-spiece.model")]:
-        with open(path, "wb") as f:
-            f.write(data)
+    return model.getvalue()
+
+
+def write_cases(name, data):
+    with open(os.path.join(TEST_DIR, name + ".model"), "wb") as f:
+        f.write(data)
     sp = spm.SentencePieceProcessor(model_proto=data)
     cases = [{"text": s, "pieces": sp.encode(s, out_type=str), "ids": sp.encode(s)} for s in test_strings()]
-    with open(os.path.join(TEST_DIR, "test-unigram-cases.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(TEST_DIR, name + "-cases.json"), "w", encoding="utf-8") as f:
         json.dump({"sentencepiece_version": spm.__version__, "vocab_size": sp.get_piece_size(),
                    "cases": cases}, f, ensure_ascii=False, indent=1)
-    print(f"model {len(data)} bytes, vocab {sp.get_piece_size()}, {len(cases)} cases")
+    print(f"{name}: model {len(data)} bytes, vocab {sp.get_piece_size()}, {len(cases)} cases")
+
+
+def main():
+    os.makedirs(TEST_DIR, exist_ok=True)
+    os.makedirs(MAIN_DIR, exist_ok=True)
+    # The main test model (and the demo tokenizer): nmt_nfkc + byte fallback, like umt5-xxl's.
+    data = train(vocab_size=1000, normalization_rule_name="nmt_nfkc", byte_fallback=True,
+                 user_defined_symbols=["[sep]"])
+    write_cases("test-unigram", data)
+    with open(os.path.join(MAIN_DIR, "demo-spiece.model"), "wb") as f:
+        f.write(data)
+    # Variants for the other normaliser switches (identity rule: no charsmap, so small files).
+    write_cases("test-unigram-identity-raw", train(
+        vocab_size=500, normalization_rule_name="identity", add_dummy_prefix=False,
+        remove_extra_whitespaces=False, byte_fallback=False))
+    write_cases("test-unigram-identity-suffix", train(
+        vocab_size=500, normalization_rule_name="identity", treat_whitespace_as_suffix=True,
+        byte_fallback=True, split_digits=True))
 
 
 if __name__ == "__main__":

@@ -17,8 +17,9 @@ import org.jcomfy.nodes.models.tokenizer.SentencePieceModel.PieceType;
  * segmentation into vocabulary pieces with the highest total score wins. Normal and unused
  * pieces score their log-probability (unused pieces are never chosen), user-defined pieces
  * score {@code bytes · maxScore − 0.1} so they always win, and a character no piece covers
- * becomes the unknown piece with score {@code minScore − 10}. With byte fallback, each
- * unknown piece is then spelled as its UTF-8 bytes {@code <0xXX>}.
+ * becomes the unknown piece with score {@code minScore − 10}. Runs of unknown characters
+ * merge into one unknown piece; with byte fallback, each unknown piece is then spelled as
+ * its UTF-8 bytes {@code <0xXX>}.
  *
  * <p>Segmentation works on the UTF-8 bytes of the normalised text (held as a Latin-1
  * string, one char per byte, so the piece table is a plain hash map).
@@ -178,7 +179,17 @@ public final class SentencePieceTokenizer {
         for (int end = size; end > 0; end = bestStart[end]) {
             reversed.add(new Segment(bestId[end], bestStart[end], end));
         }
-        return reversed.reversed();
+        // The C++ library merges a run of unknown characters into one unknown piece.
+        List<Segment> merged = new ArrayList<>();
+        for (Segment s : reversed.reversed()) {
+            Segment last = merged.isEmpty() ? null : merged.getLast();
+            if (last != null && last.id == unkId && s.id == unkId) {
+                merged.set(merged.size() - 1, new Segment(unkId, last.start, s.end));
+            } else {
+                merged.add(s);
+            }
+        }
+        return merged;
     }
 
     private static String latin1(byte[] bytes) {

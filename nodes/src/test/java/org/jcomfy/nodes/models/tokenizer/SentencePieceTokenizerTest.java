@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Java tokenizer against the C++ SentencePiece library: the model and the expected ids
@@ -47,10 +49,16 @@ class SentencePieceTokenizerTest {
         assertEquals(SentencePieceModel.PieceType.BYTE, m.pieces().get(4).type());
     }
 
-    @Test
-    void every_test_string_gets_exactly_the_ids_of_the_cpp_library() throws IOException {
-        SentencePieceTokenizer tok = testTokenizer();
-        JsonNode cases = new ObjectMapper().readTree(resource("test-unigram-cases.json")).get("cases");
+    /**
+     * {@code test-unigram}: nmt_nfkc charsmap, byte fallback, a user-defined piece (as umt5-xxl);
+     * {@code identity-raw}: no charsmap, no dummy prefix, extra whitespace kept, unknown pieces;
+     * {@code identity-suffix}: whitespace as suffix, digits split.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"test-unigram", "test-unigram-identity-raw", "test-unigram-identity-suffix"})
+    void every_test_string_gets_exactly_the_ids_of_the_cpp_library(String model) throws IOException {
+        SentencePieceTokenizer tok = SentencePieceTokenizer.fromModelBytes(resource(model + ".model"));
+        JsonNode cases = new ObjectMapper().readTree(resource(model + "-cases.json")).get("cases");
         assertTrue(cases.size() >= 200, "expected about 200 cases, got " + cases.size());
         List<String> failures = new ArrayList<>();
         for (JsonNode c : cases) {
