@@ -58,12 +58,19 @@ public final class UmT5TextEncoder implements AutoCloseable {
         return kernels.add(empty, kernels.mul(kernels.sub(z, empty), weights));
     }
 
-    /** Encoder output with the rows whose mask is 0 set to zero. */
+    /**
+     * Encoder output with the rows whose mask is 0 set to zero. ComfyUI runs all 512
+     * positions and then zeroes the padded rows; since padded keys get exactly zero attention
+     * weight, the real rows do not depend on the padding, so only the real tokens are run here
+     * (a 30-token prompt costs 30 positions, not 512) and zero rows are appended.
+     */
     private Tensor encodeMasked(UmT5Tokenizer.Tokens tokens) {
-        Tensor out = encoder.encode(tokens.idsTensor(), tokens.maskTensor());
-        float[] mask = new float[tokens.length()];
-        for (int i = 0; i < mask.length; i++) mask[i] = tokens.mask()[i];
-        return kernels.mul(out, Tensor.of(mask, 1, mask.length, 1));
+        int real = tokens.realTokens();
+        long[] ids = java.util.Arrays.copyOf(tokens.ids(), real);
+        long[] ones = new long[real];
+        java.util.Arrays.fill(ones, 1);
+        Tensor out = encoder.encode(Tensor.ofLongs(ids, 1, real), Tensor.ofLongs(ones, 1, real));
+        return kernels.pad(out, new long[] {0, 0, 0}, new long[] {0, tokens.length() - real, 0}, 0f);
     }
 
     @Override

@@ -104,7 +104,7 @@ class UmT5GoldenTest {
             norm += (double) e[i] * e[i];
         }
         double rel = Math.sqrt(diff / Math.max(norm, 1e-300));
-        System.out.printf("umt5-tiny %-22s relative L2 %.3e%n", name, rel);
+        System.out.printf("%-45s relative L2 %.3e%n", name, rel);
         assertTrue(rel <= TOLERANCE, name + ": relative L2 error " + rel + " > " + TOLERANCE);
     }
 }

@@ -61,6 +61,18 @@ class UmT5TextEncoderTest {
     }
 
     @Test
+    void encoding_only_the_real_tokens_equals_comfyuis_masked_512_run_with_zeroed_padding() throws Exception {
+        try (UmT5TextEncoder te = UmT5TextEncoder.open(demo(), Devices.cpu().kernels())) {
+            String prompt = "low quality, blurry, static";
+            UmT5Tokenizer.Tokens tokens = te.tokenizer().tokenize(prompt);
+            Tensor full = te.encoder().encode(tokens.idsTensor(), tokens.maskTensor()); // all 512 positions, key mask
+            float[] expected = full.toFloatArray();
+            for (int i = tokens.realTokens() * 64; i < expected.length; i++) expected[i] = 0f; // zero_out_masked
+            UmT5GoldenTest.assertClose("real-token run vs masked 512 run", Tensor.of(expected, 1, 512, 64), te.encode(prompt));
+        }
+    }
+
+    @Test
     void tokenizer_from_the_spiece_model_tensor_is_the_shipped_demo_model() throws Exception {
         SentencePieceTokenizer shipped = SentencePieceTokenizer.fromModelBytes(DemoTextEncoderWeights.demoSentencePieceModel());
         try (UmT5TextEncoder te = UmT5TextEncoder.open(demo(), Devices.cpu().kernels())) {
