@@ -1,6 +1,7 @@
 package org.jcomfy.nodes.models.tokenizer;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -75,7 +76,7 @@ final class SentencePieceNormalizer {
             byte[] space = spec.escapeWhitespaces() ? SPACE_SYMBOL : new byte[] {' '};
             while (endsWith(result, length, space)) length -= space.length;
         }
-        if (length != result.length) result = java.util.Arrays.copyOf(result, length);
+        if (length != result.length) result = Arrays.copyOf(result, length);
         if (whitespaceAsSuffix && spec.addDummyPrefix()) {
             ByteArrayOutputStream withSuffix = new ByteArrayOutputStream(result.length + 3);
             withSuffix.writeBytes(result);
@@ -87,19 +88,19 @@ final class SentencePieceNormalizer {
 
     private Step step(byte[] input, int pos) {
         int userDefined = longestUserDefinedPrefix(input, pos);
-        if (userDefined > 0) return new Step(java.util.Arrays.copyOfRange(input, pos, pos + userDefined), userDefined);
+        if (userDefined > 0) return new Step(Arrays.copyOfRange(input, pos, pos + userDefined), userDefined);
         PrecompiledCharsMap.Match m = charsMap == null ? null : charsMap.longestPrefix(input, pos);
         if (m != null) return new Step(m.replacement(), m.length());
         int len = Utf8.validCharLength(input, pos);
         if (len == 0) return new Step(REPLACEMENT_CHARACTER, 1);
-        return new Step(java.util.Arrays.copyOfRange(input, pos, pos + len), len);
+        return new Step(Arrays.copyOfRange(input, pos, pos + len), len);
     }
 
     private int longestUserDefinedPrefix(byte[] input, int pos) {
         int best = 0;
         for (byte[] p : userDefinedPieces) {
             if (p.length > best && p.length <= input.length - pos
-                    && java.util.Arrays.equals(input, pos, pos + p.length, p, 0, p.length)) {
+                    && Arrays.equals(input, pos, pos + p.length, p, 0, p.length)) {
                 best = p.length;
             }
         }
@@ -114,6 +115,6 @@ final class SentencePieceNormalizer {
     private static boolean isSingleSpace(byte[] b) { return b.length == 1 && b[0] == ' '; }
 
     private static boolean endsWith(byte[] b, int length, byte[] suffix) {
-        return length >= suffix.length && java.util.Arrays.equals(b, length - suffix.length, length, suffix, 0, suffix.length);
+        return length >= suffix.length && Arrays.equals(b, length - suffix.length, length, suffix, 0, suffix.length);
     }
 }

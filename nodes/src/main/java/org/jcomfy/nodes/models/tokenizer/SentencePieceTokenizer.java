@@ -3,6 +3,7 @@ package org.jcomfy.nodes.models.tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class SentencePieceTokenizer {
                     + " is not supported; only unigram models (type 1) are");
         }
         this.model = model;
-        java.util.Arrays.fill(byteIds, -1);
+        Arrays.fill(byteIds, -1);
         List<byte[]> userDefined = new ArrayList<>();
         int unk = -1, longest = 1;
         float min = Float.MAX_VALUE, max = Float.MIN_NORMAL; // C++ initialises with FLT_MAX and FLT_MIN
@@ -141,7 +142,7 @@ public final class SentencePieceTokenizer {
         int[] bestId = new int[size + 1];
         float[] bestScore = new float[size + 1];
         int[] bestStart = new int[size + 1];
-        java.util.Arrays.fill(bestStart, -1);
+        Arrays.fill(bestStart, -1);
         int start = 0;
         while (start < size) {
             float scoreHere = bestScore[start];

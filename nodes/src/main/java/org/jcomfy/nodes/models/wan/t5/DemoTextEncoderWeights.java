@@ -2,6 +2,8 @@ package org.jcomfy.nodes.models.wan.t5;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +54,7 @@ public final class DemoTextEncoderWeights {
         tensors.put("encoder.final_layer_norm.weight", around1(random, c.dim()));
         byte[] spiece = demoSentencePieceModel();
         Tensor spieceTensor = Tensor.zeros(DType.U8, spiece.length);
-        java.lang.foreign.MemorySegment.copy(spiece, 0, spieceTensor.data(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, spiece.length);
+        MemorySegment.copy(spiece, 0, spieceTensor.data(), ValueLayout.JAVA_BYTE, 0, spiece.length);
         tensors.put(UmT5Tokenizer.SPIECE_TENSOR, spieceTensor);
         SafeTensorsWriter.write(file, tensors, Map.of("jcomfy", "demo UMT5 text encoder, seed " + seed));
     }

@@ -1,6 +1,7 @@
 package org.jcomfy.nodes.models.wan.t5;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
@@ -52,10 +53,18 @@ public final class UmT5TextEncoder implements AutoCloseable {
         Tensor z = encodeMasked(tokens);
         if (!tokens.hasWeights()) return z;
         Tensor empty = encodeMasked(tokenizer.emptyTokens(tokens.length()));
-        // Per token: z_empty + (z - z_empty) * w, with w = 1 rows left as they are.
+        // Per token: z_empty + (z - z_empty) * w where w != 1; rows with w == 1 stay exactly z
+        // (blended with 0/1 factors, which is exact), as ComfyUI only touches weighted rows.
         float[] w = tokens.weights();
-        Tensor weights = Tensor.of(w, 1, w.length, 1);
-        return kernels.add(empty, kernels.mul(kernels.sub(z, empty), weights));
+        float[] weighted = new float[w.length];
+        float[] unweighted = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            weighted[i] = w[i] != 1f ? 1f : 0f;
+            unweighted[i] = 1f - weighted[i];
+        }
+        Tensor blended = kernels.add(empty, kernels.mul(kernels.sub(z, empty), Tensor.of(w, 1, w.length, 1)));
+        return kernels.add(kernels.mul(z, Tensor.of(unweighted, 1, w.length, 1)),
+                kernels.mul(blended, Tensor.of(weighted, 1, w.length, 1)));
     }
 
     /**
@@ -66,9 +75,9 @@ public final class UmT5TextEncoder implements AutoCloseable {
      */
     private Tensor encodeMasked(UmT5Tokenizer.Tokens tokens) {
         int real = tokens.realTokens();
-        long[] ids = java.util.Arrays.copyOf(tokens.ids(), real);
+        long[] ids = Arrays.copyOf(tokens.ids(), real);
         long[] ones = new long[real];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         Tensor out = encoder.encode(Tensor.ofLongs(ids, 1, real), Tensor.ofLongs(ones, 1, real));
         return kernels.pad(out, new long[] {0, 0, 0}, new long[] {0, tokens.length() - real, 0}, 0f);
     }

@@ -1,5 +1,6 @@
 package org.jcomfy.nodes.models.wan.t5;
 
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class UmT5Tokenizer {
         if (t.dtype() != DType.U8 && t.dtype() != DType.I8) {
             throw new SafeTensorsException(file.path() + ": tensor '" + SPIECE_TENSOR + "' is " + t.dtype() + ", expected uint8 bytes");
         }
-        byte[] bytes = t.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        byte[] bytes = t.data().toArray(ValueLayout.JAVA_BYTE);
         try {
             return new UmT5Tokenizer(SentencePieceTokenizer.fromModelBytes(bytes));
         } catch (IllegalArgumentException e) {
