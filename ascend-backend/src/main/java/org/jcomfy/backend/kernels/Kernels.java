@@ -27,6 +27,29 @@ public interface Kernels {
         return linear(x, weight, bias, 1f);
     }
 
+    /**
+     * Table lookup (torch's {@code F.embedding}): {@code table [V, D]} in any float dtype,
+     * {@code ids} an integer tensor of any shape; returns float32 {@code [...ids.shape, D]}
+     * whose row r is {@code table[ids[r]]}. Used for token embeddings and T5's
+     * relative-position bias tables.
+     */
+    default Tensor embedding(Tensor table, Tensor ids) {
+        if (table.rank() != 2) throw new IllegalArgumentException("embedding: table " + table + " is not [V, D]");
+        long vocab = table.dim(0), d = table.dim(1);
+        long[] idShape = ids.shape();
+        long[] outShape = java.util.Arrays.copyOf(idShape, idShape.length + 1);
+        outShape[idShape.length] = d;
+        Tensor out = Tensor.zeros(org.jcomfy.backend.tensor.DType.F32, outShape);
+        for (long r = 0, n = ids.numel(); r < n; r++) {
+            long id = ids.getLong(r);
+            if (id < 0 || id >= vocab) {
+                throw new IndexOutOfBoundsException("embedding: id " + id + " outside a table of " + vocab + " rows");
+            }
+            for (long c = 0; c < d; c++) out.setFloat(r * d + c, table.getFloat(id * d + c));
+        }
+        return out;
+    }
+
     // ---- normalisation ------------------------------------------------------------
 
     /** LayerNorm over the last dimension (biased variance); weight and bias may be null. */
