@@ -96,6 +96,7 @@ public final class WanVae implements AutoCloseable {
             Tensor chunk = decodeChunk(k.slice(z5, TIME, i, i + 1), cache, trace);
             copyFrames(chunk, video, written);
             written += chunk.dim(TIME);
+            trace.chunkDone(i + 1, frames);
         }
         return video;
     }
@@ -161,6 +162,7 @@ public final class WanVae implements AutoCloseable {
             Tensor chunk = encodeChunk(k.slice(v5, TIME, start, end), cache, trace);
             copyFrames(chunk, mu, written);
             written += chunk.dim(TIME);
+            trace.chunkDone(i + 1, latentFrames);
         }
         return mu;
     }

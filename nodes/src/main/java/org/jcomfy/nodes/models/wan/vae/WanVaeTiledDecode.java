@@ -69,7 +69,15 @@ public final class WanVaeTiledDecode {
 
     /** Decodes a raw latent {@code [z, T, h, w]} tile by tile; same output shape as {@link WanVae#decode}. */
     public static Tensor decode(WanVae vae, Tensor latent, Tiles tiles) {
-        return decode(latent, tiles, vae::decode, vae.kernels());
+        return decode(vae, latent, tiles, WanVaeTrace.NONE);
+    }
+
+    /**
+     * As {@link #decode(WanVae, Tensor, Tiles)}, calling {@code progress.chunkDone(tile, tiles)}
+     * after each tile (or after each latent frame when everything fits one tile).
+     */
+    public static Tensor decode(WanVae vae, Tensor latent, Tiles tiles, WanVaeTrace progress) {
+        return decode(latent, tiles, tile -> vae.decode(tile, progress), tile -> vae.decode(tile), vae.kernels(), progress);
     }
 
     /**
@@ -77,9 +85,14 @@ public final class WanVaeTiledDecode {
      * [3, 4t-3, 8h, 8w]}), so the blending can be tested with a decoder whose exact answer is known.
      */
     static Tensor decode(Tensor latent, Tiles tiles, UnaryOperator<Tensor> decodeTile, Kernels k) {
+        return decode(latent, tiles, decodeTile, decodeTile, k, WanVaeTrace.NONE);
+    }
+
+    private static Tensor decode(Tensor latent, Tiles tiles, UnaryOperator<Tensor> decodeWhole,
+                                 UnaryOperator<Tensor> decodeTile, Kernels k, WanVaeTrace progress) {
         long[] in = {latent.dim(1), latent.dim(2), latent.dim(3)};
         int[] size = tiles.size(), overlap = tiles.overlap();
-        if (in[T] <= size[T] && in[H] <= size[H] && in[W] <= size[W]) return decodeTile.apply(latent);
+        if (in[T] <= size[T] && in[H] <= size[H] && in[W] <= size[W]) return decodeWhole.apply(latent);
 
         long[] out = {videoLength(T, in[T]), videoLength(H, in[H]), videoLength(W, in[W])};
         Tensor video = Tensor.zeros(DType.F32, 3, out[T], out[H], out[W]);
@@ -87,6 +100,8 @@ public final class WanVaeTiledDecode {
 
         List<List<Long>> starts = List.of(tileStarts(in[T], size[T], overlap[T]),
                 tileStarts(in[H], size[H], overlap[H]), tileStarts(in[W], size[W], overlap[W]));
+        long tileCount = (long) starts.get(T).size() * starts.get(H).size() * starts.get(W).size();
+        long done = 0;
         for (long st : starts.get(T)) {
             for (long sy : starts.get(H)) {
                 for (long sx : starts.get(W)) {
@@ -97,6 +112,7 @@ public final class WanVaeTiledDecode {
                         part = k.slice(part, d + 1, start[d], start[d] + length);
                     }
                     accumulate(decodeTile.apply(part), start, overlap, video, weightSum);
+                    progress.chunkDone(++done, tileCount);
                 }
             }
         }
