@@ -28,6 +28,8 @@ class WanVaeGoldenTest {
     static SafeTensorsFile activations;
     static WanVae vae;
     static Kernels k;
+    static TraceCollector decodeChunks;
+    static TraceCollector encodeChunks;
     static Map<String, Tensor> decodeTrace;
     static Map<String, Tensor> encodeTrace;
     static Tensor decoded;
@@ -45,13 +47,13 @@ class WanVaeGoldenTest {
         activations = SafeTensorsFile.open(golden().resolve("activations.safetensors"));
         WanLatentScaling scaling = new WanLatentScaling(inputs.tensor("latents_mean"), inputs.tensor("latents_std"));
 
-        TraceCollector dec = new TraceCollector(k);
-        decoded = vae.decode(scaling.denormalise(inputs.tensor("z"), k), dec);
-        decodeTrace = dec.concatenated();
+        decodeChunks = new TraceCollector(k);
+        decoded = vae.decode(scaling.denormalise(inputs.tensor("z"), k), decodeChunks);
+        decodeTrace = decodeChunks.concatenated();
 
-        TraceCollector enc = new TraceCollector(k);
-        encodedMu = scaling.normalise(vae.encode(inputs.tensor("video"), enc), k);
-        encodeTrace = enc.concatenated();
+        encodeChunks = new TraceCollector(k);
+        encodedMu = scaling.normalise(vae.encode(inputs.tensor("video"), encodeChunks), k);
+        encodeTrace = encodeChunks.concatenated();
     }
 
     @AfterAll
@@ -102,6 +104,16 @@ class WanVaeGoldenTest {
         }
     }
 
+    @Test
+    void decode_streams_one_latent_frame_per_chunk_and_encode_chunks_of_1_then_4_frames() {
+        assertEquals(List.of(1L, 1L, 1L), decodeChunks.framesPerChunk("dec_conv1_out"));
+        assertEquals(List.of(1L, 4L, 4L), decodeChunks.framesPerChunk("dec_head_out"));
+        assertEquals(List.of("1/3", "2/3", "3/3"), decodeChunks.progress);
+        assertEquals(List.of(1L, 4L, 4L), encodeChunks.framesPerChunk("enc_conv1_out"));
+        assertEquals(List.of(1L, 1L, 1L), encodeChunks.framesPerChunk("enc_conv1x1_out"));
+        assertEquals(List.of("1/3", "2/3", "3/3"), encodeChunks.progress);
+    }
+
     // ---- helpers ---------------------------------------------------------------------
 
     static void assertClose(String name, Tensor expected, Tensor actual) {
@@ -127,12 +139,22 @@ class WanVaeGoldenTest {
     static final class TraceCollector implements WanVaeTrace {
         private final Kernels k;
         private final Map<String, List<Tensor>> chunks = new LinkedHashMap<>();
+        final List<String> progress = new ArrayList<>();
 
         TraceCollector(Kernels k) { this.k = k; }
 
         @Override
         public void record(String name, Tensor value) {
             chunks.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+        }
+
+        @Override
+        public void chunkDone(long done, long total) {
+            progress.add(done + "/" + total);
+        }
+
+        List<Long> framesPerChunk(String name) {
+            return chunks.get(name).stream().map(t -> t.dim(2)).toList();
         }
 
         Map<String, Tensor> concatenated() {
