@@ -1,18 +1,18 @@
 package org.jcomfy.nodes.models.wan.vae;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
  * The per-layer memory that lets the VAE run a video chunk by chunk (spec WAN-MODEL.md §3.4),
- * upstream's {@code feat_cache} / {@code feat_idx}. Every layer that looks back in time owns one
- * {@link Slot}; slots are handed out in execution order, and {@link #startChunk()} rewinds the
- * cursor so that on every chunk each layer meets its own slot again.
+ * upstream's {@code feat_cache}. Every layer that looks back in time owns one {@link Slot},
+ * keyed by the identity of its weights, so a layer finds its own history however the frames
+ * were cut into chunks: a causal layer fed frames {@code a} then {@code b} computes exactly
+ * what it would on {@code a ++ b}.
  */
 final class FeatureCache {
-    private final List<Slot> slots = new ArrayList<>();
-    private int cursor;
+    private final Map<Object, Slot> slots = new IdentityHashMap<>();
 
     /** What one time-looking layer remembers between chunks. */
     static final class Slot {
@@ -22,14 +22,8 @@ final class FeatureCache {
         boolean started;
     }
 
-    /** Call before each chunk. */
-    void startChunk() {
-        cursor = 0;
-    }
-
-    /** The next layer's slot (created the first time round). */
-    Slot next() {
-        if (cursor == slots.size()) slots.add(new Slot());
-        return slots.get(cursor++);
+    /** The slot of {@code layer} (its weight record), created on first use. */
+    Slot slot(Object layer) {
+        return slots.computeIfAbsent(layer, l -> new Slot());
     }
 }

@@ -13,8 +13,7 @@ import org.jcomfy.nodes.models.wan.vae.WanVaeWeights.ResidualBlock;
  * The building blocks of the Wan VAE (spec WAN-MODEL.md §3.2), each one method made of kernel
  * calls. Activations are float32 {@code [1, C, T, H, W]} (batch 1: upstream's {@code b}); per-frame
  * 2-D convolutions run as 3-D convolutions with a temporal kernel of 1, which needs no reshuffle.
- * Layers that look back in time take a {@link FeatureCache.Slot} holding the frames of the
- * previous chunk.
+ * Layers that look back in time keep the frames of the previous chunk in a {@link FeatureCache}.
  */
 final class WanVaeBlocks {
     /** Epsilon of torch's F.normalize, used by the VAE's RMS_norm. */
@@ -32,16 +31,17 @@ final class WanVaeBlocks {
     /**
      * CausalConv3d: spatial zero padding {@code (k-1)/2} on both sides, temporal padding only in
      * front, {@code kt-1} frames of history: the slot's remembered frames first, zeros for the
-     * rest. Afterwards the slot remembers the last {@code kt-1} input frames. Kernel-1 convs
-     * ({@code slot} null) have no history.
+     * rest. Afterwards the cache remembers the last {@code kt-1} input frames. Kernel-1 convs
+     * have no history (use {@link #pointwiseConv}).
      */
-    Tensor causalConv(Tensor x, Conv conv, FeatureCache.Slot slot) {
+    Tensor causalConv(Tensor x, Conv conv, FeatureCache cache) {
         Tensor w = conv.weight();
         int front = Math.toIntExact(w.dim(2)) - 1;
         int padH = Math.toIntExact(w.dim(3) - 1) / 2;
         int padW = Math.toIntExact(w.dim(4) - 1) / 2;
         Tensor input = x;
         if (front > 0) {
+            FeatureCache.Slot slot = cache.slot(conv);
             Tensor seen = slot.history == null ? x : k.concat(List.of(slot.history, x), TIME);
             long have = seen.dim(TIME) - x.dim(TIME);
             input = have == front ? seen : k.pad(seen, new long[] {0, 0, front - have, 0, 0}, new long[5], 0f);
@@ -73,14 +73,14 @@ final class WanVaeBlocks {
 
     /**
      * ResidualBlock: {@code RMS → SiLU → CausalConv3d → RMS → SiLU → (Dropout) → CausalConv3d},
-     * plus the input (through a 1×1×1 conv when the width changes). Uses two cache slots.
+     * plus the input (through a 1×1×1 conv when the width changes).
      */
     Tensor residualBlock(Tensor x, ResidualBlock w, FeatureCache cache) {
         Tensor shortcut = w.shortcut() == null ? x : pointwiseConv(x, w.shortcut());
         Tensor h = k.silu(rmsNorm(x, w.norm1()));
-        h = causalConv(h, w.conv1(), cache.next());
+        h = causalConv(h, w.conv1(), cache);
         h = k.silu(rmsNorm(h, w.norm2()));
-        h = causalConv(h, w.conv2(), cache.next());
+        h = causalConv(h, w.conv2(), cache);
         return k.add(h, shortcut);
     }
 
@@ -109,11 +109,11 @@ final class WanVaeBlocks {
      */
     Tensor upsample(Tensor x, Resample w, FeatureCache cache) {
         if (w.mode() == ResampleMode.UPSAMPLE_3D) {
-            FeatureCache.Slot slot = cache.next();
+            FeatureCache.Slot slot = cache.slot(w);
             if (!slot.started) {
                 slot.started = true;
             } else {
-                x = interleaveTimeHalves(causalConv(x, w.timeConv(), slot));
+                x = interleaveTimeHalves(causalConv(x, w.timeConv(), cache));
             }
         }
         return frameConv(k.upsampleNearest2d(x, 2), w.spatialConv(), 1, 1);
@@ -129,7 +129,7 @@ final class WanVaeBlocks {
         Tensor padded = k.pad(x, new long[5], new long[] {0, 0, 0, 1, 1}, 0f);
         Tensor y = frameConv(padded, w.spatialConv(), 2, 0);
         if (w.mode() != ResampleMode.DOWNSAMPLE_3D) return y;
-        FeatureCache.Slot slot = cache.next();
+        FeatureCache.Slot slot = cache.slot(w);
         Tensor previous = slot.history;
         slot.history = lastFrames(y, 1);
         if (!slot.started) {

@@ -105,11 +105,17 @@ class WanVaeGoldenTest {
     }
 
     @Test
-    void decode_streams_one_latent_frame_per_chunk_and_encode_chunks_of_1_then_4_frames() {
+    void decode_streams_one_latent_frame_per_chunk_with_full_resolution_layers_on_two_frames() {
         assertEquals(List.of(1L, 1L, 1L), decodeChunks.framesPerChunk("dec_conv1_out"));
-        assertEquals(List.of(1L, 4L, 4L), decodeChunks.framesPerChunk("dec_head_out"));
+        assertEquals(List.of(1L, 4L, 4L), decodeChunks.framesPerChunk("dec_upsamples7_upsample3d_out"));
+        assertEquals(List.of(1L, 2L, 2L, 2L, 2L), decodeChunks.framesPerChunk("dec_head_out"));
         assertEquals(List.of("1/3", "2/3", "3/3"), decodeChunks.progress);
-        assertEquals(List.of(1L, 4L, 4L), encodeChunks.framesPerChunk("enc_conv1_out"));
+    }
+
+    @Test
+    void encode_streams_chunks_of_1_then_4_frames_with_full_resolution_layers_on_two_frames() {
+        assertEquals(List.of(1L, 2L, 2L, 2L, 2L), encodeChunks.framesPerChunk("enc_conv1_out"));
+        assertEquals(List.of(1L, 2L, 2L), encodeChunks.framesPerChunk("enc_downsamples5_downsample3d_out"));
         assertEquals(List.of(1L, 1L, 1L), encodeChunks.framesPerChunk("enc_conv1x1_out"));
         assertEquals(List.of("1/3", "2/3", "3/3"), encodeChunks.progress);
     }
