@@ -1,6 +1,7 @@
 package org.jcomfy.nodes.models.wan.vae;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.jcomfy.backend.kernels.Kernels;
@@ -63,7 +64,7 @@ public final class WanVaeTiledDecode {
             int overlapT = Math.max(1, Math.min(tileT / 2, temporalOverlap / WanVaeConfig.TEMPORAL_FACTOR));
             int tile = tileSize / WanVaeConfig.SPATIAL_FACTOR;
             int over = overlap / WanVaeConfig.SPATIAL_FACTOR;
-            return new Tiles(Math.max(2, tileT), tile, tile, Math.max(1, overlapT), over, over);
+            return new Tiles(tileT, tile, tile, overlapT, over, over);
         }
     }
 
@@ -144,7 +145,7 @@ public final class WanVaeTiledDecode {
     /** The linear feather of one axis: ramps of {@code videoLength(overlap)} samples at both ends. */
     private static float[] feather(int axis, int length, int overlap) {
         float[] m = new float[length];
-        java.util.Arrays.fill(m, 1f);
+        Arrays.fill(m, 1f);
         int f = Math.toIntExact(Math.round((double) videoLength(axis, overlap)));
         if (f >= length) return m;
         for (int i = 0; i < f; i++) {

@@ -1,6 +1,7 @@
 package org.jcomfy.nodes.models.wan.vae;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.Tensor;
@@ -186,7 +187,7 @@ public record WanVaeWeights(WanVaeConfig config, Encoder encoder, Conv quantConv
         /** An RMS gain stored as {@code [C, 1, 1(, 1)]} ({@code rank} dims), returned as float32 {@code [C, 1, 1, 1]}. */
         Tensor gamma(String key, int channels, int rank) {
             long[] shape = new long[rank];
-            java.util.Arrays.fill(shape, 1);
+            Arrays.fill(shape, 1);
             shape[0] = channels;
             return source.tensor(key, shape).toF32().reshape(channels, 1, 1, 1);
         }
