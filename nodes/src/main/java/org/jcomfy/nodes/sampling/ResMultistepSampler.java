@@ -6,19 +6,30 @@ import static org.jcomfy.nodes.sampling.FloatArrays.step;
 
 /**
  * ComfyUI's {@code res_multistep} (arXiv 2308.02157, second-order multistep exponential integrator in
- * t = −log σ) with eta = 0, as the {@code res_multistep} sampler name runs it: an Euler first step, then
- * x ← e^{−h}·x + h·(b1·denoised + b2·previous denoised).
+ * t = −log σ): an Euler first step, then x ← e^{−h}·x + h·(b1·denoised + b2·previous denoised). The
+ * {@code res_multistep} name runs it with eta = 0; {@code res_multistep_ancestral} with eta = 1.
  */
 final class ResMultistepSampler {
     private ResMultistepSampler() {}
 
     static float[] sample(SamplingTask task, float[] x) {
+        return sample(task, x, 0.0);
+    }
+
+    /** {@code res_multistep_ancestral}: eta = 1, VE-style ancestral split and default (seed + 1) noise. */
+    static float[] ancestral(SamplingTask task, float[] x) {
+        return sample(task, x, 1.0);
+    }
+
+    private static float[] sample(SamplingTask task, float[] x, double eta) {
+        NoiseSampler noise = eta > 0 ? task.defaultNoise() : null;
         int n = task.steps();
         float[] oldDenoised = null;
         double oldSigmaDown = 0;
         for (int i = 0; i < n; i++) {
             double sigma = task.sigma(i);
-            double sigmaDown = task.sigma(i + 1); // get_ancestral_step with eta = 0
+            double[] ancestral = DpmPlusPlusSamplers.ancestralStep(sigma, task.sigma(i + 1), eta);
+            double sigmaDown = ancestral[0];
             float[] denoised = task.denoise(x, sigma);
             task.report(i, n, x, denoised);
             if (sigmaDown == 0 || oldDenoised == null) {
@@ -35,6 +46,9 @@ final class ResMultistepSampler {
                 double b1 = zeroIfNaN(phi1 - phi2 / c2);
                 double b2 = zeroIfNaN(phi2 / c2);
                 x = lincomb(Math.exp(-h), x, h * b1, denoised, h * b2, oldDenoised);
+            }
+            if (noise != null && task.sigma(i + 1) > 0) {
+                x = lincomb(1, x, ancestral[1], noise.sample(sigma, task.sigma(i + 1)));
             }
             oldDenoised = denoised;
             oldSigmaDown = sigmaDown;

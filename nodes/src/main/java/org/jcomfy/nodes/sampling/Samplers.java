@@ -36,12 +36,28 @@ public final class Samplers {
         IMPLEMENTED.put("euler", EulerSamplers::euler);
         IMPLEMENTED.put("euler_ancestral", EulerSamplers::eulerAncestral);
         IMPLEMENTED.put("heun", EulerSamplers::heun);
+        IMPLEMENTED.put("heunpp2", EulerSamplers::heunpp2);
         IMPLEMENTED.put("dpm_2", EulerSamplers::dpm2);
+        IMPLEMENTED.put("dpm_2_ancestral", EulerSamplers::dpm2Ancestral);
+        IMPLEMENTED.put("dpmpp_2s_ancestral", DpmPlusPlusSamplers::dpmpp2sAncestral);
         IMPLEMENTED.put("dpmpp_sde", DpmPlusPlusSamplers::dpmppSde);
         IMPLEMENTED.put("dpmpp_2m", DpmPlusPlusSamplers::dpmpp2m);
         IMPLEMENTED.put("dpmpp_2m_sde", DpmPlusPlusSamplers::dpmpp2mSde);
+        IMPLEMENTED.put("dpmpp_2m_sde_heun", DpmPlusPlusSamplers::dpmpp2mSdeHeun);
+        IMPLEMENTED.put("dpmpp_3m_sde", DpmPlusPlusSamplers::dpmpp3mSde);
+        // The _gpu variants differ in ComfyUI only in the device their Brownian tree draws on; neither tree is
+        // reproduced bit for bit here (see BrownianNoiseSampler), so they run the same process.
+        IMPLEMENTED.put("dpmpp_sde_gpu", DpmPlusPlusSamplers::dpmppSde);
+        IMPLEMENTED.put("dpmpp_2m_sde_gpu", DpmPlusPlusSamplers::dpmpp2mSde);
+        IMPLEMENTED.put("dpmpp_2m_sde_heun_gpu", DpmPlusPlusSamplers::dpmpp2mSdeHeun);
+        IMPLEMENTED.put("dpmpp_3m_sde_gpu", DpmPlusPlusSamplers::dpmpp3mSde);
+        IMPLEMENTED.put("ddpm", DdpmSampler::sample);
         IMPLEMENTED.put("lcm", LcmSampler::sample);
+        IMPLEMENTED.put("ipndm", PndmSamplers::ipndm);
+        IMPLEMENTED.put("ipndm_v", PndmSamplers::ipndmV);
         IMPLEMENTED.put("res_multistep", ResMultistepSampler::sample);
+        IMPLEMENTED.put("res_multistep_ancestral", ResMultistepSampler::ancestral);
+        IMPLEMENTED.put("gradient_estimation", PndmSamplers::gradientEstimation);
         IMPLEMENTED.put("ddim", EulerSamplers::euler); // ComfyUI runs "ddim" as euler (random inpaint noise aside)
         IMPLEMENTED.put("uni_pc", (task, x) -> new UniPcSampler(false).sample(task, x));
         IMPLEMENTED.put("uni_pc_bh2", (task, x) -> new UniPcSampler(true).sample(task, x));

@@ -187,6 +187,21 @@ class KSamplerRunTest {
         assertEquals(0, calls.size());
     }
 
+    @Test
+    void a_callback_that_throws_stops_sampling_at_that_step() {
+        List<String> calls = new ArrayList<>();
+        StepCallback interrupt = (step, total, x, denoised) -> {
+            if (step == 2) {
+                throw new IllegalStateException("interrupted at " + step + " of " + total);
+            }
+        };
+        var e = assertThrows(IllegalStateException.class, () -> KSamplerRun.run(pointModel(calls), WAN,
+                LatentFormat.WAN21, SHAPE, new float[N], null, 0f, 0f,
+                KSamplerSettings.ksampler(0, 20, 1.0, "dpmpp_2m", "simple", 1.0), interrupt));
+        assertEquals("interrupted at 2 of 20", e.getMessage());
+        assertEquals(3, calls.size());
+    }
+
     static float[] filled(float v) {
         float[] a = new float[N];
         Arrays.fill(a, v);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jcomfy.backend.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,8 @@ class SamplersTest {
 
     @Test
     void every_sampler_lands_on_a_single_data_point_and_reports_every_step() {
-        for (String name : REQUIRED) {
+        assertTrue(Samplers.implementedNames().containsAll(REQUIRED));
+        for (String name : Samplers.implementedNames()) {
             int steps = 12;
             AtomicInteger calls = new AtomicInteger();
             AtomicInteger reports = new AtomicInteger();
@@ -103,7 +105,9 @@ class SamplersTest {
             }
             assertEquals(steps, reports.get(), name + " callbacks");
             int expectedCalls = switch (name) {
-                case "heun", "dpm_2", "dpmpp_sde" -> 2 * steps - 1; // a second evaluation except on the last step
+                // a second evaluation except on the last step
+                case "heun", "dpm_2", "dpm_2_ancestral", "dpmpp_2s_ancestral", "dpmpp_sde", "dpmpp_sde_gpu" -> 2 * steps - 1;
+                case "heunpp2" -> 3 * steps - 3; // three evaluations, two on the second-to-last step, one on the last
                 default -> steps;
             };
             assertEquals(expectedCalls, calls.get(), name + " model calls");
@@ -131,7 +135,11 @@ class SamplersTest {
         record Case(String name, double maxErrorAt60, double minImprovement) {}
         List<Case> cases = List.of(new Case("euler", 3e-2, 3), new Case("ddim", 3e-2, 3), new Case("heun", 5e-3, 6),
                 new Case("dpm_2", 1.5e-2, 6), new Case("dpmpp_2m", 1e-2, 6), new Case("res_multistep", 1e-2, 6),
-                new Case("uni_pc", 1.5e-2, 6), new Case("uni_pc_bh2", 1.5e-2, 6));
+                new Case("uni_pc", 1.5e-2, 6), new Case("uni_pc_bh2", 1.5e-2, 6), new Case("ipndm", 5e-3, 6),
+                // heunpp2 and gradient_estimation are heuristics that converge at first order here; ipndm_v's
+                // fourth-order weights (copied by ComfyUI from diff-sampler) are not Adams-Bashforth for equal
+                // steps (57/24 instead of 55/24), so it gets an accuracy bound only
+                new Case("heunpp2", 2e-2, 3), new Case("gradient_estimation", 2e-2, 2.5), new Case("ipndm_v", 5e-3, 0));
         for (Case c : cases) {
             double e60 = flowError(c.name, 60, eps);
             double e240 = flowError(c.name, 240, eps);
@@ -144,7 +152,8 @@ class SamplersTest {
     @Test
     void stochastic_samplers_produce_the_data_distribution_and_depend_on_the_seed() {
         float[] start = noise(5);
-        for (String name : List.of("euler_ancestral", "dpmpp_sde", "dpmpp_2m_sde", "lcm")) {
+        for (String name : List.of("euler_ancestral", "dpm_2_ancestral", "dpmpp_2s_ancestral", "dpmpp_sde",
+                "dpmpp_2m_sde", "dpmpp_2m_sde_heun", "dpmpp_3m_sde", "lcm", "res_multistep_ancestral", "ddpm")) {
             float[] sigmas = sigmasFor(name, 120);
             float[][] outs = new float[2][];
             for (int k = 0; k < 2; k++) {
@@ -161,8 +170,13 @@ class SamplersTest {
                 var += (v - mean) * (v - mean) / N;
             }
             System.out.printf("%s: mean %.4f std %.4f%n", name, mean, Math.sqrt(var));
-            assertEquals(MU, mean, 0.03, name + " mean");
-            if (!name.equals("lcm")) { // lcm re-noises model predictions: not a sampler of the data distribution
+            // lcm re-noises model predictions, so it does not sample the data distribution; ComfyUI's
+            // res_multistep_ancestral and ddpm treat flow sigmas as VE noise levels (no RF variant), which biases
+            // them on flow models (measured here: mean 0.54 / 0.51, std 0.71 / 0.63): seed behaviour only
+            if (!Set.of("res_multistep_ancestral", "ddpm").contains(name)) {
+                assertEquals(MU, mean, 0.03, name + " mean");
+            }
+            if (!Set.of("lcm", "res_multistep_ancestral", "ddpm").contains(name)) {
                 assertEquals(S, Math.sqrt(var), 0.04, name + " std");
             }
             assertFalse(java.util.Arrays.equals(outs[0], outs[1]), name + " ignores the seed");
