@@ -1,0 +1,251 @@
+#!/usr/bin/python3
+"""Writes nodes/src/test/resources/sampling/sampler_results.json: end results of ComfyUI's samplers.
+
+Developer tool only (needs Debian's python3-torch). ComfyUI is not installed here, so the samplers of
+comfy/k_diffusion/sampling.py and comfy/extra_samplers/uni_pc.py are re-evaluated below with torch float32
+tensors, written after reading those files (flow/CONST branches, ComfyUI defaults), including ComfyUI's
+quirks: uni_pc's in-place replacement of a final sigma 0 by 0.001 and default_noise_sampler's seed + 1.
+The toy model is the exact denoiser of Gaussian data N(0.3, 0.5^2) under x = (1 - s) x0 + s eps.
+
+Run from the repository root:  /usr/bin/python3 tools/make_sampler_testdata.py
+"""
+import json
+import math
+
+import torch
+
+MU, S = 0.3, 0.5
+SHAPE = [1, 4, 2, 8, 8]
+
+
+def time_snr_shift(alpha, t):
+    return t if alpha == 1.0 else alpha * t / (1 + (alpha - 1) * t)
+
+
+def simple_sigmas(shift, steps):
+    table = time_snr_shift(shift, (torch.arange(1, 1001, 1) / 1000) * 1000 / 1000)
+    ss = len(table) / steps
+    return torch.FloatTensor([float(table[-(1 + int(x * ss))]) for x in range(steps)] + [0.0])
+
+
+def model(x, sigma):
+    a = 1 - sigma
+    gain = a * S * S / (a * a * S * S + sigma * sigma)
+    return MU + gain * (x - a * MU)
+
+
+def to_d(x, sigma, denoised):
+    return (x - denoised) / sigma
+
+
+def default_noise_sampler(x, seed):
+    g = torch.Generator(device='cpu')
+    g.manual_seed(seed + 1)
+    return lambda s, sn: torch.randn(x.size(), dtype=x.dtype, generator=g)
+
+
+def euler(x, sigmas, seed):
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        x = x + to_d(x, sigmas[i], den) * (sigmas[i + 1] - sigmas[i])
+    return x
+
+
+def heun(x, sigmas, seed):
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        d = to_d(x, sigmas[i], den)
+        dt = sigmas[i + 1] - sigmas[i]
+        if sigmas[i + 1] == 0:
+            x = x + d * dt
+        else:
+            x2 = x + d * dt
+            d2 = to_d(x2, sigmas[i + 1], model(x2, sigmas[i + 1]))
+            x = x + (d + d2) / 2 * dt
+    return x
+
+
+def dpm_2(x, sigmas, seed):
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        d = to_d(x, sigmas[i], den)
+        if sigmas[i + 1] == 0:
+            x = x + d * (sigmas[i + 1] - sigmas[i])
+        else:
+            mid = sigmas[i].log().lerp(sigmas[i + 1].log(), 0.5).exp()
+            x2 = x + d * (mid - sigmas[i])
+            d2 = to_d(x2, mid, model(x2, mid))
+            x = x + d2 * (sigmas[i + 1] - sigmas[i])
+    return x
+
+
+def dpmpp_2m(x, sigmas, seed):
+    sigma_fn = lambda t: t.neg().exp()
+    t_fn = lambda s: s.log().neg()
+    old = None
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        t, tn = t_fn(sigmas[i]), t_fn(sigmas[i + 1])
+        h = tn - t
+        if old is None or sigmas[i + 1] == 0:
+            x = (sigma_fn(tn) / sigma_fn(t)) * x - (-h).expm1() * den
+        else:
+            r = (t - t_fn(sigmas[i - 1])) / h
+            dd = (1 + 1 / (2 * r)) * den - (1 / (2 * r)) * old
+            x = (sigma_fn(tn) / sigma_fn(t)) * x - (-h).expm1() * dd
+        old = den
+    return x
+
+
+def euler_ancestral(x, sigmas, seed):
+    ns = default_noise_sampler(x, seed)
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        if sigmas[i + 1] == 0:
+            x = den
+        else:
+            sd = sigmas[i + 1] * (1 + (sigmas[i + 1] / sigmas[i] - 1))
+            a1, ad = 1 - sigmas[i + 1], 1 - sd
+            renoise = (sigmas[i + 1] ** 2 - sd ** 2 * a1 ** 2 / ad ** 2) ** 0.5
+            r = sd / sigmas[i]
+            x = r * x + (1 - r) * den
+            x = (a1 / ad) * x + ns(sigmas[i], sigmas[i + 1]) * renoise
+    return x
+
+
+def lcm(x, sigmas, seed):
+    ns = default_noise_sampler(x, seed)
+    for i in range(len(sigmas) - 1):
+        x = model(x, sigmas[i])
+        if sigmas[i + 1] > 0:
+            x = sigmas[i + 1] * ns(sigmas[i], sigmas[i + 1]) + (1.0 - sigmas[i + 1]) * x
+    return x
+
+
+def res_multistep(x, sigmas, seed):
+    t_fn = lambda s: s.log().neg()
+    phi1 = lambda t: torch.expm1(t) / t
+    phi2 = lambda t: (phi1(t) - 1.0) / t
+    old, old_sd = None, None
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        sd = sigmas[i + 1]
+        if sd == 0 or old is None:
+            x = x + to_d(x, sigmas[i], den) * (sd - sigmas[i])
+        else:
+            t, t_old, t_next, t_prev = t_fn(sigmas[i]), t_fn(old_sd), t_fn(sd), t_fn(sigmas[i - 1])
+            h = t_next - t
+            c2 = (t_prev - t_old) / h
+            b1 = torch.nan_to_num(phi1(-h) - phi2(-h) / c2, nan=0.0)
+            b2 = torch.nan_to_num(phi2(-h) / c2, nan=0.0)
+            x = (-h).exp() * x + h * (b1 * den + b2 * old)
+        old, old_sd = den, sd
+    return x
+
+
+def uni_pc(x, sigmas, seed, variant):
+    timesteps = sigmas[:]  # a view: ComfyUI's sample_unipc changes the caller's last sigma
+    if sigmas[-1] == 0:
+        timesteps[-1] = 0.001
+    lmc = lambda s: 0.5 * torch.log(1 / ((s * s) + 1))
+    alpha = lambda s: torch.exp(lmc(s))
+    std = lambda s: torch.sqrt(1. - torch.exp(2. * lmc(s)))
+    lam = lambda s: lmc(s) - 0.5 * torch.log(1. - torch.exp(2. * lmc(s)))
+
+    def model_fn(x, t):
+        inp = x * ((t ** 2 + 1.0) ** 0.5)
+        eps = (inp - model(inp, t)) / t
+        return (x - std(t) * eps) / alpha(t)
+
+    def update(x, models, ts, t, order, use_corrector):
+        t0, m0 = ts[-1], models[-1]
+        h = lam(t) - lam(t0)
+        rks, d1s = [], []
+        for i in range(1, order):
+            rk = (lam(ts[-(i + 1)]) - lam(t0)) / h
+            rks.append(rk)
+            d1s.append((models[-(i + 1)] - m0) / rk)
+        rks.append(torch.tensor(1.))
+        rks = torch.stack(rks)
+        hh = -h
+        h_phi_1 = torch.expm1(hh)
+        h_phi_k = h_phi_1 / hh - 1
+        fac = 1
+        bh = hh if variant == 'bh1' else torch.expm1(hh)
+        R, b = [], []
+        for i in range(1, order + 1):
+            R.append(torch.pow(rks, i - 1))
+            b.append(h_phi_k * fac / bh)
+            fac *= (i + 1)
+            h_phi_k = h_phi_k / hh - 1 / fac
+        R, b = torch.stack(R), torch.stack(b)
+        x_t_ = std(t) / std(t0) * x - alpha(t) * h_phi_1 * m0
+        if d1s:
+            rhos_p = torch.tensor([0.5]) if order == 2 else torch.linalg.solve(R[:-1, :-1], b[:-1])
+            x_t = x_t_ - alpha(t) * bh * sum(r * d for r, d in zip(rhos_p, d1s))
+        else:
+            x_t = x_t_
+        model_t = None
+        if use_corrector:
+            model_t = model_fn(x_t, t)
+            rhos_c = torch.tensor([0.5]) if order == 1 else torch.linalg.solve(R, b)
+            corr = sum(r * d for r, d in zip(rhos_c[:-1], d1s)) if d1s else 0
+            x_t = x_t_ - alpha(t) * bh * (corr + rhos_c[-1] * (model_t - m0))
+        return x_t, model_t
+
+    x = x / torch.sqrt(1.0 + timesteps[0] ** 2.0)
+    steps = len(timesteps) - 1
+    order = min(3, len(timesteps) - 2)
+    for si in range(steps):
+        if si == 0:
+            models, ts = [model_fn(x, timesteps[0])], [timesteps[0]]
+        elif si < order:
+            x, mx = update(x, models, ts, timesteps[si], si, True)
+            models.append(mx)
+            ts.append(timesteps[si])
+        else:
+            for step in range(si, si + 1 + (1 if si == steps - 1 else 0)):
+                t = timesteps[step]
+                x, mx = update(x, models, ts, t, min(order, steps + 1 - step), step != steps)
+                for i in range(order - 1):
+                    ts[i], models[i] = ts[i + 1], models[i + 1]
+                ts[-1] = t
+                if step < steps:
+                    models[-1] = mx
+    return x / alpha(timesteps[-1])
+
+
+SAMPLERS = {
+    'euler': euler, 'heun': heun, 'dpm_2': dpm_2, 'dpmpp_2m': dpmpp_2m, 'euler_ancestral': euler_ancestral,
+    'lcm': lcm, 'res_multistep': res_multistep,
+    'uni_pc': lambda x, s, seed: uni_pc(x, s, seed, 'bh1'),
+    'uni_pc_bh2': lambda x, s, seed: uni_pc(x, s, seed, 'bh2'),
+}
+DISCARD_PENULTIMATE = {'dpm_2', 'uni_pc', 'uni_pc_bh2'}
+
+
+def main():
+    cases = []
+    for name, fn in SAMPLERS.items():
+        for steps in [4, 10]:
+            shift, seed = 5.0, 1234
+            if name in DISCARD_PENULTIMATE:
+                s = simple_sigmas(shift, steps + 1)
+                sigmas = torch.cat([s[:-2], s[-1:]])
+            else:
+                sigmas = simple_sigmas(shift, steps)
+            noise = torch.randn(SHAPE, generator=torch.manual_seed(seed))
+            start = sigmas[0] * noise  # noise_scaling on an empty latent
+            out = fn(start.clone(), sigmas, seed)
+            out = out / (1.0 - sigmas[-1])  # inverse_noise_scaling with the (possibly replaced) last sigma
+            cases.append({'sampler': name, 'steps': steps, 'shift': shift, 'seed': seed,
+                          'result': [float(v) for v in out.flatten()]})
+    path = 'nodes/src/test/resources/sampling/sampler_results.json'
+    with open(path, 'w') as f:
+        json.dump({'torch': torch.__version__, 'shape': SHAPE, 'mu': MU, 's': S, 'cases': cases}, f,
+                  separators=(',', ':'))
+    print('wrote', path, len(cases), 'cases')
+
+
+if __name__ == '__main__':
+    main()
