@@ -215,19 +215,210 @@ def uni_pc(x, sigmas, seed, variant):
     return x / alpha(timesteps[-1])
 
 
+def ancestral_rf(sigma, sigma_next):
+    sd = sigma_next * (1 + (sigma_next / sigma - 1))
+    a1, ad = 1 - sigma_next, 1 - sd
+    return sd, a1, ad, (sigma_next ** 2 - sd ** 2 * a1 ** 2 / ad ** 2) ** 0.5
+
+
+def dpm_2_ancestral(x, sigmas, seed):
+    ns = default_noise_sampler(x, seed)
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        sd, a1, ad, renoise = ancestral_rf(sigmas[i], sigmas[i + 1])
+        d = to_d(x, sigmas[i], den)
+        if sd == 0:
+            x = x + d * (sd - sigmas[i])
+        else:
+            mid = sigmas[i].log().lerp(sd.log(), 0.5).exp()
+            x2 = x + d * (mid - sigmas[i])
+            d2 = to_d(x2, mid, model(x2, mid))
+            x = x + d2 * (sd - sigmas[i])
+            x = (a1 / ad) * x + ns(sigmas[i], sigmas[i + 1]) * renoise
+    return x
+
+
+def dpmpp_2s_ancestral(x, sigmas, seed):
+    ns = default_noise_sampler(x, seed)
+    sigma_fn = lambda lbda: (lbda.exp() + 1) ** -1
+    lambda_fn = lambda sigma: ((1 - sigma) / sigma).log()
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        sd, a1, ad, renoise = ancestral_rf(sigmas[i], sigmas[i + 1])
+        if sigmas[i + 1] == 0:
+            x = x + to_d(x, sigmas[i], den) * (sd - sigmas[i])
+        else:
+            if sigmas[i] == 1.0:
+                sigma_s = 0.9999
+            else:
+                t_i, t_down = lambda_fn(sigmas[i]), lambda_fn(sd)
+                sigma_s = sigma_fn(t_i + 0.5 * (t_down - t_i))
+            r = sigma_s / sigmas[i]
+            u = r * x + (1 - r) * den
+            d_i = model(u, sigma_s * torch.ones(()))
+            r = sd / sigmas[i]
+            x = r * x + (1 - r) * d_i
+        if sigmas[i + 1] > 0:
+            x = (a1 / ad) * x + ns(sigmas[i], sigmas[i + 1]) * renoise
+    return x
+
+
+def ve_ancestral_step(sigma_from, sigma_to, eta=1.):
+    if not eta:
+        return sigma_to, 0.
+    up = min(sigma_to, eta * (sigma_to ** 2 * (sigma_from ** 2 - sigma_to ** 2) / sigma_from ** 2) ** 0.5)
+    return (sigma_to ** 2 - up ** 2) ** 0.5, up
+
+
+def res_multistep_ancestral(x, sigmas, seed):
+    ns = default_noise_sampler(x, seed)
+    t_fn = lambda s: s.log().neg()
+    phi1 = lambda t: torch.expm1(t) / t
+    phi2 = lambda t: (phi1(t) - 1.0) / t
+    old, old_sd = None, None
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        sd, su = ve_ancestral_step(sigmas[i], sigmas[i + 1])
+        if sd == 0 or old is None:
+            x = x + to_d(x, sigmas[i], den) * (sd - sigmas[i])
+        else:
+            t, t_old, t_next, t_prev = t_fn(sigmas[i]), t_fn(old_sd), t_fn(sd), t_fn(sigmas[i - 1])
+            h = t_next - t
+            c2 = (t_prev - t_old) / h
+            b1 = torch.nan_to_num(phi1(-h) - phi2(-h) / c2, nan=0.0)
+            b2 = torch.nan_to_num(phi2(-h) / c2, nan=0.0)
+            x = (-h).exp() * x + h * (b1 * den + b2 * old)
+        if sigmas[i + 1] > 0:
+            x = x + ns(sigmas[i], sigmas[i + 1]) * su
+        old, old_sd = den, sd
+    return x
+
+
+def ddpm(x, sigmas, seed):
+    ns = default_noise_sampler(x, seed)
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        sigma, sigma_prev = sigmas[i], sigmas[i + 1]
+        xs = x / torch.sqrt(1.0 + sigma ** 2.0)
+        noise = (x - den) / sigma
+        ac = 1 / ((sigma * sigma) + 1)
+        acp = 1 / ((sigma_prev * sigma_prev) + 1)
+        alpha = ac / acp
+        mu = (1.0 / alpha).sqrt() * (xs - (1 - alpha) * noise / (1 - ac).sqrt())
+        if sigma_prev > 0:
+            mu += ((1 - alpha) * (1. - acp) / (1. - ac)).sqrt() * ns(sigma, sigma_prev)
+        x = mu
+        if sigmas[i + 1] != 0:
+            x *= torch.sqrt(1.0 + sigmas[i + 1] ** 2.0)
+    return x
+
+
+def ipndm(x, sigmas, seed, variable=False):
+    buf = []
+    for i in range(len(sigmas) - 1):
+        tc, tn = sigmas[i], sigmas[i + 1]
+        den = model(x, tc)
+        d = (x - den) / tc
+        order = min(4, i + 1)
+        if tn == 0:
+            xn = den
+        elif order == 1:
+            xn = x + (tn - tc) * d
+        elif not variable:
+            if order == 2:
+                xn = x + (tn - tc) * (3 * d - buf[-1]) / 2
+            elif order == 3:
+                xn = x + (tn - tc) * (23 * d - 16 * buf[-1] + 5 * buf[-2]) / 12
+            else:
+                xn = x + (tn - tc) * (55 * d - 59 * buf[-1] + 37 * buf[-2] - 9 * buf[-3]) / 24
+        else:
+            hn, hn1 = tn - tc, tc - sigmas[i - 1]
+            if order == 2:
+                c1, c2 = (2 + (hn / hn1)) / 2, -(hn / hn1) / 2
+                xn = x + (tn - tc) * (c1 * d + c2 * buf[-1])
+            else:
+                hn2 = sigmas[i - 1] - sigmas[i - 2]
+                temp1 = (1 - hn / (3 * (hn + hn1)) * (hn * (hn + hn1)) / (hn1 * (hn1 + hn2))) / 2
+                if order == 3:
+                    c1 = (2 + (hn / hn1)) / 2 + temp1
+                    c2 = -(hn / hn1) / 2 - (1 + hn1 / hn2) * temp1
+                    c3 = temp1 * hn1 / hn2
+                    xn = x + (tn - tc) * (c1 * d + c2 * buf[-1] + c3 * buf[-2])
+                else:
+                    hn3 = sigmas[i - 2] - sigmas[i - 3]
+                    temp2 = ((1 - hn / (3 * (hn + hn1))) / 2 + (1 - hn / (2 * (hn + hn1))) * hn / (6 * (hn + hn1 + hn2))) \
+                        * (hn * (hn + hn1) * (hn + hn1 + hn2)) / (hn1 * (hn1 + hn2) * (hn1 + hn2 + hn3))
+                    q = hn1 * (hn1 + hn2) / (hn2 * (hn2 + hn3))
+                    c1 = (2 + (hn / hn1)) / 2 + temp1 + temp2
+                    c2 = -(hn / hn1) / 2 - (1 + hn1 / hn2) * temp1 - (1 + (hn1 / hn2) + q) * temp2
+                    c3 = temp1 * hn1 / hn2 + ((hn1 / hn2) + q * (1 + hn2 / hn3)) * temp2
+                    c4 = -temp2 * q * hn1 / hn2
+                    xn = x + (tn - tc) * (c1 * d + c2 * buf[-1] + c3 * buf[-2] + c4 * buf[-3])
+        if len(buf) == 3:
+            buf = buf[1:] + [d]
+        else:
+            buf.append(d)
+        x = xn
+    return x
+
+
+def gradient_estimation(x, sigmas, seed):
+    old_d = None
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        d = to_d(x, sigmas[i], den)
+        dt = sigmas[i + 1] - sigmas[i]
+        if sigmas[i + 1] == 0:
+            x = den
+        else:
+            x = x + d * dt
+            if i >= 1:
+                x = x + (2. - 1) * (d - old_d) * dt
+        old_d = d
+    return x
+
+
+def heunpp2(x, sigmas, seed):
+    s_end = sigmas[-1]
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        d = to_d(x, sigmas[i], den)
+        dt = sigmas[i + 1] - sigmas[i]
+        if sigmas[i + 1] == s_end:
+            x = x + d * dt
+        elif sigmas[i + 2] == s_end:
+            x2 = x + d * dt
+            d2 = to_d(x2, sigmas[i + 1], model(x2, sigmas[i + 1]))
+            w2 = sigmas[i + 1] / (2 * sigmas[0])
+            x = x + (d * (1 - w2) + d2 * w2) * dt
+        else:
+            x2 = x + d * dt
+            d2 = to_d(x2, sigmas[i + 1], model(x2, sigmas[i + 1]))
+            x3 = x2 + d2 * (sigmas[i + 2] - sigmas[i + 1])
+            d3 = to_d(x3, sigmas[i + 2], model(x3, sigmas[i + 2]))
+            w = 3 * sigmas[0]
+            w2, w3 = sigmas[i + 1] / w, sigmas[i + 2] / w
+            x = x + ((1 - w2 - w3) * d + w2 * d2 + w3 * d3) * dt
+    return x
+
+
 SAMPLERS = {
     'euler': euler, 'heun': heun, 'dpm_2': dpm_2, 'dpmpp_2m': dpmpp_2m, 'euler_ancestral': euler_ancestral,
     'lcm': lcm, 'res_multistep': res_multistep,
     'uni_pc': lambda x, s, seed: uni_pc(x, s, seed, 'bh1'),
     'uni_pc_bh2': lambda x, s, seed: uni_pc(x, s, seed, 'bh2'),
+    'dpm_2_ancestral': dpm_2_ancestral, 'dpmpp_2s_ancestral': dpmpp_2s_ancestral,
+    'res_multistep_ancestral': res_multistep_ancestral, 'ddpm': ddpm, 'ipndm': ipndm,
+    'ipndm_v': lambda x, s, seed: ipndm(x, s, seed, variable=True), 'gradient_estimation': gradient_estimation,
+    'heunpp2': heunpp2,
 }
-DISCARD_PENULTIMATE = {'dpm_2', 'uni_pc', 'uni_pc_bh2'}
+DISCARD_PENULTIMATE = {'dpm_2', 'dpm_2_ancestral', 'uni_pc', 'uni_pc_bh2'}
 
 
 def main():
     cases = []
     for name, fn in SAMPLERS.items():
-        for steps in [4, 10]:
+        for steps in [4, 10, 25]:
             shift, seed = 5.0, 1234
             if name in DISCARD_PENULTIMATE:
                 s = simple_sigmas(shift, steps + 1)
