@@ -402,6 +402,79 @@ def heunpp2(x, sigmas, seed):
     return x
 
 
+def half_log_snr(s):
+    return s.logit().neg()
+
+
+def offset_first(sigmas, shift):
+    if sigmas[0] >= 1:
+        sigmas = sigmas.clone()
+        sigmas[0] = time_snr_shift(shift, 1.0 - 1e-4)  # percent_to_sigma(1e-4)
+    return sigmas
+
+
+def er_sde(x, sigmas, seed, shift):
+    ns = default_noise_sampler(x, seed)
+    scaler = lambda v: v * ((v ** 0.3).exp() + 10.0)
+    idx = torch.arange(0, 200.0, dtype=torch.float32)
+    sigmas = offset_first(sigmas, shift)
+    er = half_log_snr(sigmas).neg().exp()
+    old, old_d = None, None
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        stage = min(3, i + 1)
+        if sigmas[i + 1] == 0:
+            x = den
+        else:
+            ls, lt = er[i], er[i + 1]
+            a_s, a_t = sigmas[i] / ls, sigmas[i + 1] / lt
+            r = scaler(lt) / scaler(ls)
+            x = a_t / a_s * r * x + a_t * (1 - r) * den
+            if stage >= 2:
+                dt = lt - ls
+                step = -dt / 200.0
+                pos = lt + idx * step
+                sp = scaler(pos)
+                s = torch.sum(1 / sp) * step
+                dd = (den - old) / (ls - er[i - 1])
+                x = x + a_t * (dt + s * scaler(lt)) * dd
+                if stage >= 3:
+                    su = torch.sum((pos - ls) / sp) * step
+                    du = (dd - old_d) / ((ls - er[i - 2]) / 2)
+                    x = x + a_t * ((dt ** 2) / 2 + su * scaler(lt)) * du
+                old_d = dd
+            x = x + a_t * ns(sigmas[i], sigmas[i + 1]) * (lt ** 2 - ls ** 2 * r ** 2).sqrt().nan_to_num(nan=0.0)
+        old = den
+    return x
+
+
+def seeds_2(x, sigmas, seed, shift):
+    ns = default_noise_sampler(x, seed)
+    eta, r = 1.0, 0.5
+    sigmas = offset_first(sigmas, shift)
+    for i in range(len(sigmas) - 1):
+        den = model(x, sigmas[i])
+        if sigmas[i + 1] == 0:
+            x = den
+            continue
+        ls, lt = half_log_snr(sigmas[i]), half_log_snr(sigmas[i + 1])
+        h = lt - ls
+        h_eta = h * (eta + 1)
+        ls1 = torch.lerp(ls, lt, r)
+        s1 = ls1.neg().sigmoid()
+        a_s1, a_t = s1 * ls1.exp(), sigmas[i + 1] * lt.exp()
+        x2 = s1 / sigmas[i] * (-r * h * eta).exp() * x - a_s1 * torch.expm1(-r * h_eta) * den
+        sde = (-2 * r * h * eta).expm1().neg().sqrt() * ns(sigmas[i], s1)
+        x2 = x2 + sde * s1
+        den2 = model(x2, s1)
+        dd = torch.lerp(den, den2, 1 / (2 * r))
+        x = sigmas[i + 1] / sigmas[i] * (-h * eta).exp() * x - a_t * torch.expm1(-h_eta) * dd
+        seg = (r - 1) * h * eta
+        sde = sde * seg.exp() + seg.mul(2).expm1().neg().sqrt() * ns(s1, sigmas[i + 1])
+        x = x + sde * sigmas[i + 1]
+    return x
+
+
 SAMPLERS = {
     'euler': euler, 'heun': heun, 'dpm_2': dpm_2, 'dpmpp_2m': dpmpp_2m, 'euler_ancestral': euler_ancestral,
     'lcm': lcm, 'res_multistep': res_multistep,
@@ -411,6 +484,7 @@ SAMPLERS = {
     'res_multistep_ancestral': res_multistep_ancestral, 'ddpm': ddpm, 'ipndm': ipndm,
     'ipndm_v': lambda x, s, seed: ipndm(x, s, seed, variable=True), 'gradient_estimation': gradient_estimation,
     'heunpp2': heunpp2,
+    'er_sde': lambda x, s, seed: er_sde(x, s, seed, 5.0), 'seeds_2': lambda x, s, seed: seeds_2(x, s, seed, 5.0),
 }
 DISCARD_PENULTIMATE = {'dpm_2', 'dpm_2_ancestral', 'uni_pc', 'uni_pc_bh2'}
 

@@ -58,6 +58,8 @@ public final class Samplers {
         IMPLEMENTED.put("res_multistep", ResMultistepSampler::sample);
         IMPLEMENTED.put("res_multistep_ancestral", ResMultistepSampler::ancestral);
         IMPLEMENTED.put("gradient_estimation", PndmSamplers::gradientEstimation);
+        IMPLEMENTED.put("er_sde", ErSdeSampler::sample);
+        IMPLEMENTED.put("seeds_2", Seeds2Sampler::sample);
         IMPLEMENTED.put("ddim", EulerSamplers::euler); // ComfyUI runs "ddim" as euler (random inpaint noise aside)
         IMPLEMENTED.put("uni_pc", (task, x) -> new UniPcSampler(false).sample(task, x));
         IMPLEMENTED.put("uni_pc_bh2", (task, x) -> new UniPcSampler(true).sample(task, x));

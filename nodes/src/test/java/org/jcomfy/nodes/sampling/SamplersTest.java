@@ -106,7 +106,7 @@ class SamplersTest {
             assertEquals(steps, reports.get(), name + " callbacks");
             int expectedCalls = switch (name) {
                 // a second evaluation except on the last step
-                case "heun", "dpm_2", "dpm_2_ancestral", "dpmpp_2s_ancestral", "dpmpp_sde", "dpmpp_sde_gpu" -> 2 * steps - 1;
+                case "heun", "dpm_2", "dpm_2_ancestral", "dpmpp_2s_ancestral", "dpmpp_sde", "dpmpp_sde_gpu", "seeds_2" -> 2 * steps - 1;
                 case "heunpp2" -> 3 * steps - 3; // three evaluations, two on the second-to-last step, one on the last
                 default -> steps;
             };
@@ -153,7 +153,8 @@ class SamplersTest {
     void stochastic_samplers_produce_the_data_distribution_and_depend_on_the_seed() {
         float[] start = noise(5);
         for (String name : List.of("euler_ancestral", "dpm_2_ancestral", "dpmpp_2s_ancestral", "dpmpp_sde",
-                "dpmpp_2m_sde", "dpmpp_2m_sde_heun", "dpmpp_3m_sde", "lcm", "res_multistep_ancestral", "ddpm")) {
+                "dpmpp_2m_sde", "dpmpp_2m_sde_heun", "dpmpp_3m_sde", "er_sde", "seeds_2", "lcm", "res_multistep_ancestral",
+                "ddpm")) {
             float[] sigmas = sigmasFor(name, 120);
             float[][] outs = new float[2][];
             for (int k = 0; k < 2; k++) {
