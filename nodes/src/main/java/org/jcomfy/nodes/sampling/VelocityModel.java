@@ -1,0 +1,12 @@
+package org.jcomfy.nodes.sampling;
+
+import org.jcomfy.backend.tensor.Tensor;
+
+/**
+ * A flow model's forward call as the sampler drives it: the latent x (model space), the timestep
+ * (σ·1000, as ComfyUI passes it) and one conditioning of type C; returns the predicted velocity v.
+ */
+@FunctionalInterface
+public interface VelocityModel<C> {
+    Tensor velocity(Tensor x, double timestep, C conditioning);
+}
