@@ -31,15 +31,22 @@ public final class SafePaths {
         Path c = candidate.toAbsolutePath().normalize();
         if (!c.startsWith(base)) return false;
         try {
-            Path realBase = Files.exists(base) ? base.toRealPath() : base;
-            Path existing = c;
-            while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
-            if (existing == null) return true;
-            if (!Files.exists(existing)) return false; // a dangling symlink: refuse rather than guess where it points
-            Path real = existing.toRealPath();
-            return real.startsWith(realBase);
+            Path realCandidate = realLocation(c);
+            return realCandidate != null && realCandidate.startsWith(realLocation(base));
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Where a path really is: the real path of its nearest existing ancestor with the missing
+     * rest appended; null for a dangling symlink (refused rather than guessed).
+     */
+    private static Path realLocation(Path p) throws IOException {
+        Path existing = p;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
+        if (existing == null) return p;
+        if (!Files.exists(existing)) return null;
+        return existing.toRealPath().resolve(existing.relativize(p));
     }
 }
