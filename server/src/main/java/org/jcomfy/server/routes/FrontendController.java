@@ -54,6 +54,6 @@ public final class FrontendController {
         String rel = ctx.pathParam("path");
         Path file = rel.contains("\\") ? null : SafePaths.resolveInside(root, rel);
         if (file == null || !Files.isRegularFile(file)) throw ErrorResponses.notFound(ctx);
-        ctx.writeSeekableStream(Files.newInputStream(file), ContentTypes.of(file.getFileName().toString()), Files.size(file));
+        FileResponses.send(ctx, file, ContentTypes.of(file.getFileName().toString()));
     }
 }

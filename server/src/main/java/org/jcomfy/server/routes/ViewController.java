@@ -48,7 +48,7 @@ public final class ViewController {
         if (!SafePaths.isInside(base, file)) throw ApiError.forbidden("The file '" + name + "' links outside the " + type + " folder.");
 
         ctx.header("Content-Disposition", "filename=\"" + name + "\"");
-        String channel = ctx.queryParam("channel") == null ? "rgba" : ctx.queryParam("channel");
+        String channel = ctx.queryParam("channel") == null ? "" : ctx.queryParam("channel");
         if (ctx.queryParam("preview") != null) {
             preview(ctx, file, ctx.queryParam("preview"), channel);
         } else if (channel.equals("rgb")) {
@@ -59,7 +59,7 @@ public final class ViewController {
             String contentType = ContentTypes.of(name);
             String bare = contentType.split(";")[0].strip();
             if (FORCED_BINARY.contains(bare)) contentType = "application/octet-stream";
-            ctx.writeSeekableStream(Files.newInputStream(file), contentType, Files.size(file));
+            FileResponses.send(ctx, file, contentType);
         }
     }
 
