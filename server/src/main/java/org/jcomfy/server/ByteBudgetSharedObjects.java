@@ -8,7 +8,7 @@ import org.jcomfy.nodes.api.SharedObjects;
 /**
  * {@link SharedObjects} as a Caffeine cache weighed by the bytes each value says it costs,
  * under a fixed memory budget: when a new value does not fit, the least recently used ones are
- * dropped. A value larger than the whole budget is refused before it is loaded, with a message
+ * dropped first. A value larger than the whole budget is refused before it is loaded, with a message
  * that names both sizes. Weights are counted in KiB so values past 2 GiB fit Caffeine's int weights.
  */
 public final class ByteBudgetSharedObjects implements SharedObjects {
@@ -40,14 +40,36 @@ public final class ByteBudgetSharedObjects implements SharedObjects {
             throw new IllegalStateException("'" + key + "' needs " + human(bytes) + " but the memory budget for shared objects is "
                     + human(budgetBytes) + "; free memory or use a smaller model");
         }
-        Sized sized = (Sized) cache.get(key, k -> new Sized(loader.get(), kib(bytes)));
-        return (T) sized.value();
+        synchronized (this) {
+            Sized held = (Sized) cache.getIfPresent(key);
+            if (held != null) return (T) held.value();
+            makeRoom(kib(bytes));
+            Sized loaded = new Sized(loader.get(), kib(bytes));
+            cache.put(key, loaded);
+            return (T) loaded.value();
+        }
     }
 
     /** Whether a value is held for {@code key} now. */
     public boolean contains(String key) {
         cache.cleanUp();
         return cache.getIfPresent(key) != null;
+    }
+
+    /**
+     * Drops the coldest values until {@code kib} more fit. Left to itself Caffeine's admission
+     * policy may reject the newcomer instead, and a model that was just loaded is the one about
+     * to be used.
+     */
+    private void makeRoom(int kib) {
+        var eviction = cache.policy().eviction().orElseThrow();
+        long max = eviction.getMaximum();
+        while (eviction.weightedSize().orElse(0) + kib > max) {
+            var coldest = eviction.coldest(1);
+            if (coldest.isEmpty()) break;
+            cache.invalidate(coldest.keySet().iterator().next());
+            cache.cleanUp();
+        }
     }
 
     @Override
