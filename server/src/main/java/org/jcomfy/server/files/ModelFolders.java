@@ -147,7 +147,7 @@ public final class ModelFolders {
         return List.copyOf(names);
     }
 
-    /** Every regular file under {@code root}, following symlinks and skipping {@code .git}; none if it is missing. */
+    /** Every regular file under {@code root}, sorted, following symlinks and skipping {@code .git}; none if it is missing. */
     public static List<Path> walk(Path root) {
         List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(root)) return out;
@@ -173,6 +173,7 @@ public final class ModelFolders {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
         }
+        out.sort(null);
         return out;
     }
 
