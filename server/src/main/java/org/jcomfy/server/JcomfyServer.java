@@ -86,6 +86,10 @@ public final class JcomfyServer implements AutoCloseable {
             });
             config.routes.wsBeforeUpgrade(ctx -> OriginGuard.check(ctx, options.enableCorsHeader()));
             config.routes.after(CacheControl::apply);
+            if (options.verbose()) {
+                config.requestLogger.http((ctx, ms) -> System.out.printf("jcomfy: %s %s -> %d (%.1f ms)%n",
+                        ctx.method(), ctx.path(), ctx.statusCode(), ms));
+            }
             ErrorResponses.register(config.routes, maxUpload);
 
             table[0] = new JavalinRouteTable(config.routes);

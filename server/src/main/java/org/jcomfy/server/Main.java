@@ -11,22 +11,25 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        int code = dispatch(args);
+        if (code != 0) System.exit(code);
+    }
+
+    /** Runs one sub-command and returns its exit status ({@code serve} returns only once stopped). */
+    static int dispatch(String[] args) throws InterruptedException {
         String cmd = args.length == 0 ? "serve" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-        switch (cmd) {
-            case "serve" -> {
-                int code = serve(rest);
-                if (code != 0) System.exit(code);
-            }
+        return switch (cmd) {
+            case "serve" -> serve(rest);
             case "run", "tensors", "bench" -> {
                 System.err.println("jcomfy: '" + cmd + "' is not available yet in this build");
-                System.exit(2);
+                yield 2;
             }
             default -> {
                 System.err.println("jcomfy: unknown command '" + cmd + "' (commands: serve, run, tensors, bench)");
-                System.exit(2);
+                yield 2;
             }
-        }
+        };
     }
 
     /** Parses the flags, starts the server and blocks until the process is stopped; returns the exit code. */
@@ -43,6 +46,7 @@ public final class Main {
             System.err.print(ServerOptionsParser.USAGE);
             return 2;
         }
+        if (options.verbose()) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         List<String> argv = new ArrayList<>(List.of("jcomfy", "serve"));
         argv.addAll(List.of(args));
         JcomfyServer server;
