@@ -39,6 +39,7 @@ class SystemRoutesTest {
         assertTrue(system.has("comfyui_version") && system.has("embedded_python"));
         JsonNode cpu = stats.get("devices").get(0);
         assertEquals("cpu", cpu.get("type").asText());
+        assertTrue(cpu.get("name").asText().startsWith("cpu") && !cpu.get("name").asText().startsWith("cpu cpu"), cpu.toString());
         assertEquals(0, cpu.get("index").asInt());
         assertTrue(cpu.get("vram_total").asLong() > 0);
         assertTrue(cpu.has("torch_vram_free"));

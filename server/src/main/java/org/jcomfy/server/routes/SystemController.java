@@ -63,7 +63,8 @@ public final class SystemController {
         ArrayNode list = body.putArray("devices");
         for (Device d : devices) {
             ObjectNode n = list.addObject();
-            n.put("name", d.id() + " " + d.description());
+            String id = d.id().toString();
+            n.put("name", d.description().startsWith(id) ? d.description() : id + " " + d.description());
             n.put("type", d.id().type());
             n.put("index", d.id().index());
             n.put("vram_total", d.totalMemoryBytes());
