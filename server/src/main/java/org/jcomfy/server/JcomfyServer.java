@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.nodes.api.NodeRegistry;
 import org.jcomfy.server.execution.ExecutionApi;
@@ -62,11 +65,22 @@ public final class JcomfyServer implements AutoCloseable {
         ServerState state = new ServerState(runtime, models, LogBuffer.installed(), List.copyOf(argv),
                 ExtensionsController.bundledExtensions());
         long maxUpload = FeatureFlags.maxUploadBytes(options);
+        List<String> hosts = Arrays.stream(options.listen().split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
         ExecutionApi execution = new ExecutionApi(runtime);
         JavalinRouteTable[] table = new JavalinRouteTable[1];
 
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            // --listen A,B: one connector per address. Javalin adds its own connector only when none
+            // was configured, so with several addresses every one of them is added here.
+            for (String host : hosts.size() > 1 ? hosts : List.<String>of()) {
+                config.jetty.addConnector((server, http) -> {
+                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                    connector.setHost(host);
+                    connector.setPort(options.port());
+                    return connector;
+                });
+            }
             config.appData(ServerState.KEY, state);
             // Javalin's own limit must not cut uploads short; UploadLimit answers ComfyUI's 413.
             config.http.maxRequestSize = maxUpload + 1;
@@ -98,7 +112,7 @@ public final class JcomfyServer implements AutoCloseable {
             Routes.registerUnprefixed(table[0]); // last: it ends with the frontend's catch-all
         });
         try {
-            app.start(options.listen(), options.port());
+            app.start(hosts.getFirst(), options.port());
         } catch (RuntimeException e) {
             execution.close();
             throw new IllegalStateException("cannot listen on " + options.listen() + ":" + options.port() + ": "

@@ -16,7 +16,7 @@ public final class ServerOptionsParser {
     public static final String USAGE = """
             usage: jcomfy serve [flags]
 
-              --listen [IP]                  address to bind (default 127.0.0.1; bare --listen means 0.0.0.0)
+              --listen [IP[,IP...]]          addresses to bind (default 127.0.0.1; bare --listen means 0.0.0.0)
               --port PORT                    port (default 8188; 0 picks a free one)
               --base-directory DIR           root of models/, input/, output/, temp/, user/, custom_nodes/ (default: current directory)
               --output-directory DIR         default <base>/output
@@ -71,7 +71,12 @@ public final class ServerOptionsParser {
             String flag = a.nextFlag();
             switch (flag) {
                 case "--help", "-h" -> throw new HelpRequested();
-                case "--listen" -> listen = a.optionalValue("0.0.0.0");
+                case "--listen" -> {
+                    listen = a.optionalValue("0.0.0.0");
+                    for (String host : listen.split(",", -1)) {
+                        if (host.isBlank()) throw new UsageException("--listen takes addresses separated by commas (got '" + listen + "')");
+                    }
+                }
                 case "--port" -> port = intValue(flag, a.value(flag), 0, 65535);
                 case "--base-directory" -> base = path(a.value(flag));
                 case "--output-directory" -> output = path(a.value(flag));

@@ -23,6 +23,29 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void a_comma_separated_listen_binds_every_address_on_the_same_port() throws Exception {
+        int port;
+        try (var probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Path base = Files.createTempDirectory("jcomfy-listen");
+        ServerOptions d = ServerOptions.defaults(base, port);
+        ServerOptions two = new ServerOptions("127.0.0.1,127.0.0.2", port, base, d.outputDirectory(), d.inputDirectory(),
+                d.tempDirectory(), d.userDirectory(), null, null, 100, java.util.List.of(), "auto", "classic", 0, false);
+        JcomfyServer server = JcomfyServer.start(two, new org.jcomfy.nodes.api.NodeRegistry(java.util.Map.of()), java.util.List.of("jcomfy"));
+        try {
+            var http = java.net.http.HttpClient.newHttpClient();
+            for (String host : new String[] {"127.0.0.1", "127.0.0.2"}) {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + ":" + port + "/api/users")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), host);
+            }
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void the_temp_folder_is_emptied_at_start_and_at_close() throws Exception {
         Path base = Files.createTempDirectory("jcomfy-temp");
         Files.createDirectories(base.resolve("temp/old"));

@@ -92,6 +92,7 @@ class ServerOptionsParserTest {
         assertTrue(error("--extra-model-paths-config").contains("at least one value"));
         assertTrue(error("serve").contains("unexpected argument"));
         assertTrue(error("--verbose", "LOUD").contains("DEBUG"));
+        assertTrue(error("--listen", "127.0.0.1,").contains("separated by commas"));
     }
 
     @Test
