@@ -1,6 +1,7 @@
 package org.jcomfy.server;
 
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,17 +83,7 @@ public final class JcomfyServer implements AutoCloseable {
                 });
             }
             config.appData(ServerState.KEY, state);
-            // Javalin's own limit must not cut uploads short; UploadLimit answers ComfyUI's 413.
-            config.http.maxRequestSize = maxUpload + 1;
-            config.jetty.multipartConfig.maxTotalRequestSize(maxUpload + 1, SizeUnit.BYTES);
-            config.jetty.multipartConfig.maxFileSize(maxUpload + 1, SizeUnit.BYTES);
-            config.jetty.modifyWebSocketServletFactory(ws -> {
-                ws.setMaxTextMessageSize(MAX_WEBSOCKET_MESSAGE);
-                ws.setMaxBinaryMessageSize(MAX_WEBSOCKET_MESSAGE);
-            });
-            // The frontend sends "workflows%2Fname.json" as one path segment: keep %2F undecoded until routing.
-            config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.UNSAFE));
-            config.jetty.modifyServletContextHandler(context -> context.getServletHandler().setDecodeAmbiguousURIs(true));
+            configureContainer(config, maxUpload);
 
             config.routes.before(ctx -> {
                 OriginGuard.check(ctx, options.enableCorsHeader());
@@ -119,6 +110,21 @@ public final class JcomfyServer implements AutoCloseable {
                     + rootMessage(e), e);
         }
         return new JcomfyServer(app, execution, runtime, table[0].registered());
+    }
+
+    /** The container limits and URI rules the ComfyUI protocol needs. */
+    static void configureContainer(JavalinConfig config, long maxUpload) {
+        // Javalin's own limit must not cut uploads short; UploadLimit answers ComfyUI's 413.
+        config.http.maxRequestSize = maxUpload + 1;
+        config.jetty.multipartConfig.maxTotalRequestSize(maxUpload + 1, SizeUnit.BYTES);
+        config.jetty.multipartConfig.maxFileSize(maxUpload + 1, SizeUnit.BYTES);
+        config.jetty.modifyWebSocketServletFactory(ws -> {
+            ws.setMaxTextMessageSize(MAX_WEBSOCKET_MESSAGE);
+            ws.setMaxBinaryMessageSize(MAX_WEBSOCKET_MESSAGE);
+        });
+        // The frontend sends "workflows%2Fname.json" as one path segment: keep %2F undecoded until routing.
+        config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.UNSAFE));
+        config.jetty.modifyServletContextHandler(context -> context.getServletHandler().setDecodeAmbiguousURIs(true));
     }
 
     /** The port actually bound (the free one chosen for port 0). */
