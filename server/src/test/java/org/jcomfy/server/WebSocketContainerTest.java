@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The container settings that /ws depends on, with an echo socket declared through the route
  * table as ExecutionApi declares its own: reachable at /ws and /api/ws, and frames far above
- * Jetty's 64 KiB default get through.
+ * Jetty's 64 KiB default get through, even with the frontend's catch-all GET route present.
  */
 class WebSocketContainerTest {
 
@@ -23,7 +23,10 @@ class WebSocketContainerTest {
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             JcomfyServer.configureContainer(config, 1 << 20);
-            new JavalinRouteTable(config.routes).ws("/ws", ws -> ws.onMessage(ctx -> ctx.send("echo:" + ctx.message().length())));
+            JavalinRouteTable table = new JavalinRouteTable(config.routes);
+            table.ws("/ws", ws -> ws.onMessage(ctx -> ctx.send("echo:" + ctx.message().length())));
+            // as in JcomfyServer, the frontend's catch-all GET comes last and must not swallow the upgrade
+            table.unprefixed(io.javalin.http.HandlerType.GET, "/<path>", ctx -> ctx.status(404).result("static"));
         }).start("127.0.0.1", 0);
         try {
             String big = "x".repeat(512 * 1024);
