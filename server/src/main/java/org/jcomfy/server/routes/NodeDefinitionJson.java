@@ -1,0 +1,152 @@
+package org.jcomfy.server.routes;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import org.jcomfy.nodes.api.InputSpec;
+import org.jcomfy.nodes.api.NodeEnvironment;
+import org.jcomfy.nodes.api.NodeSchema;
+import org.jcomfy.nodes.api.OutputSpec;
+import org.jcomfy.server.http.Json;
+
+/**
+ * One node's {@code /object_info} entry (PROTOCOL §5, NODES.md §0.1), in the key order ComfyUI
+ * writes. V1 nodes omit unset optional keys, write combos as {@code [[options], {...}]} and
+ * hidden inputs as strings; V3 nodes write every field (null when unset), combos as
+ * {@code ["COMBO", {"options": [...]}]} and hidden inputs as 1-element arrays. INT bounds are
+ * written as exact integers (seeds reach 18446744073709551615). Input key order is declaration
+ * order, repeated in {@code input_order}.
+ */
+public final class NodeDefinitionJson {
+    private NodeDefinitionJson() {}
+
+    public static ObjectNode of(NodeSchema s, NodeEnvironment env) {
+        ObjectNode def = Json.object();
+        ObjectNode input = def.putObject("input");
+        ObjectNode order = Json.object();
+        section(input, order, "required", s.required(), s.v3(), env, true);
+        section(input, order, "optional", s.optional(), s.v3(), env, false);
+        section(input, order, "hidden", s.hidden(), s.v3(), env, false);
+        def.set("input_order", order);
+        def.put("is_input_list", s.isInputList());
+
+        ArrayNode output = def.putArray("output");
+        ArrayNode outputIsList = def.putArray("output_is_list");
+        ArrayNode outputName = def.putArray("output_name");
+        boolean anyTooltip = false;
+        for (OutputSpec o : s.outputs()) {
+            output.add(o.type());
+            outputIsList.add(o.isList());
+            outputName.add(o.name() != null ? o.name() : o.type());
+            anyTooltip |= o.tooltip() != null;
+        }
+        if (s.v3()) {
+            tooltips(def, s.outputs());
+            def.putNull("output_matchtypes");
+        }
+        def.put("name", s.name());
+        def.put("display_name", s.v3() ? s.displayName() : (s.displayName() != null ? s.displayName() : s.name()));
+        def.put("description", s.description() != null ? s.description() : "");
+        def.put("python_module", s.pythonModule());
+        def.put("category", s.category());
+        def.put("output_node", s.outputNode());
+        if (s.v3()) {
+            def.put("deprecated", s.deprecated());
+            def.put("experimental", s.experimental());
+            def.put("dev_only", false);
+            def.put("api_node", false);
+            def.putNull("price_badge");
+            if (s.searchAliases().isEmpty()) def.putNull("search_aliases");
+            else aliases(def, s.searchAliases());
+            def.putNull("essentials_category");
+            def.put("has_intermediate_output", false);
+        } else {
+            def.put("has_intermediate_output", false);
+            if (anyTooltip) tooltips(def, s.outputs());
+            if (s.deprecated()) def.put("deprecated", true);
+            if (s.experimental()) def.put("experimental", true);
+            aliases(def, s.searchAliases());
+        }
+        return def;
+    }
+
+    private static void tooltips(ObjectNode def, List<OutputSpec> outputs) {
+        ArrayNode t = def.putArray("output_tooltips");
+        for (OutputSpec o : outputs) {
+            if (o.tooltip() == null) t.addNull(); else t.add(o.tooltip());
+        }
+    }
+
+    private static void aliases(ObjectNode def, List<String> aliases) {
+        ArrayNode a = def.putArray("search_aliases");
+        aliases.forEach(a::add);
+    }
+
+    /** Writes one input section and its order list; {@code required} is always present, as upstream. */
+    private static void section(ObjectNode input, ObjectNode order, String name, List<InputSpec> specs, boolean v3,
+                                NodeEnvironment env, boolean always) {
+        if (specs.isEmpty() && !always) return;
+        ObjectNode section = input.putObject(name);
+        ArrayNode names = order.putArray(name);
+        for (InputSpec spec : specs) {
+            names.add(spec.name());
+            if (spec instanceof InputSpec.HiddenInput h) {
+                if (v3) section.putArray(h.name()).add(h.type());
+                else section.put(h.name(), h.type());
+            } else {
+                section.set(spec.name(), inputSpec(spec, v3, env));
+            }
+        }
+    }
+
+    /** {@code [TYPE, options]}: options are the type's own keys first, then the declared extras. */
+    static ArrayNode inputSpec(InputSpec spec, boolean v3, NodeEnvironment env) {
+        ArrayNode pair = Json.array();
+        ObjectNode options = Json.object();
+        switch (spec) {
+            case InputSpec.IntInput i -> {
+                pair.add("INT");
+                options.put("default", i.defaultValue());
+                options.put("min", i.min());
+                options.put("max", i.max());
+                if (i.step() != 1) options.put("step", BigInteger.valueOf(i.step()));
+            }
+            case InputSpec.FloatInput f -> {
+                pair.add("FLOAT");
+                options.put("default", f.defaultValue());
+                options.put("min", f.min());
+                options.put("max", f.max());
+                options.put("step", f.step());
+                if (f.round() != null) options.put("round", f.round());
+            }
+            case InputSpec.StringInput str -> {
+                pair.add("STRING");
+                if (str.defaultValue() != null) options.put("default", str.defaultValue());
+                if (str.multiline()) options.put("multiline", true);
+            }
+            case InputSpec.BooleanInput b -> {
+                pair.add("BOOLEAN");
+                options.put("default", b.defaultValue());
+            }
+            case InputSpec.ComboInput c -> {
+                List<String> values = c.options().apply(env);
+                ArrayNode list = Json.array();
+                values.forEach(list::add);
+                if (v3) {
+                    pair.add("COMBO");
+                    options.set("options", list);
+                } else {
+                    pair.add(list);
+                }
+                if (c.defaultValue() != null) options.put("default", c.defaultValue());
+            }
+            case InputSpec.SocketInput sock -> pair.add(sock.type());
+            case InputSpec.HiddenInput h -> pair.add(h.type());
+        }
+        for (Map.Entry<String, Object> e : spec.extra().entrySet()) options.set(e.getKey(), Json.tree(e.getValue()));
+        if (v3 || !options.isEmpty()) pair.add(options);
+        return pair;
+    }
+}
