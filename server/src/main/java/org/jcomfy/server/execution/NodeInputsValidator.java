@@ -83,6 +83,9 @@ final class NodeInputsValidator {
         } finally {
             visiting.removeLast();
         }
+        // A cycle found below this node has already recorded its error here; keep it.
+        Result fromCycle = validated.get(nodeId);
+        if (fromCycle != null) errors.addAll(0, fromCycle.errors());
         Result result = new Result(valid && errors.isEmpty(), errors);
         validated.put(nodeId, result);
         return result;
