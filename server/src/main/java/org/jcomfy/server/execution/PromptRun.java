@@ -71,8 +71,12 @@ final class PromptRun {
         Set<String> executed = new LinkedHashSet<>();
         ObjectNode uiOutputs = Json.object();
         ObjectNode meta = Json.object();
-        ExecutionList list = new ExecutionList(prompt, item.outputs(), this::isOutputNode,
-                id -> cache.get(keyOf.get(id)) != null);
+        // Cached sources are read once, here: a bounded cache may evict them while the prompt runs.
+        ExecutionList list = new ExecutionList(prompt, item.outputs(), this::isOutputNode, id -> {
+            NodeResult hit = results.containsKey(id) ? results.get(id) : cache.get(keyOf.get(id));
+            if (hit != null) results.put(id, hit);
+            return hit != null;
+        });
         boolean success = true;
         while (!list.isEmpty()) {
             String id = list.next();
@@ -82,7 +86,7 @@ final class PromptRun {
                 success = false;
                 break;
             }
-            NodeResult cached = cache.get(keyOf.get(id));
+            NodeResult cached = results.containsKey(id) ? results.get(id) : cache.get(keyOf.get(id));
             if (cached != null) {
                 replayCached(id, cached, uiOutputs, meta);
                 results.put(id, cached);

@@ -103,6 +103,17 @@ class OutputCachingTest {
     }
 
     @Test
+    void a_tiny_lru_cache_still_gives_correct_results() throws Exception {
+        try (ExecutionTestServer server = new ExecutionTestServer("lru", 1); TestWebSocket ws = server.connect("cache-client")) {
+            for (int i = 0; i < 3; i++) {
+                List<JsonNode> messages = run(server, ws, PROMPT.formatted(30));
+                assertEquals(List.of("execution_success"), TestWebSocket.types(messages).stream()
+                        .filter(t -> t.equals("execution_success") || t.equals("execution_error")).toList());
+            }
+        }
+    }
+
+    @Test
     void free_with_free_memory_drops_the_cache_and_unloads_models() throws Exception {
         try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("cache-client")) {
             run(server, ws, PROMPT.formatted(20));

@@ -176,6 +176,24 @@ class PromptExecutionEventsTest {
         }
     }
 
+    @Test
+    void a_client_reconnecting_mid_run_is_told_which_node_is_executing() throws Exception {
+        String id;
+        try (TestWebSocket first = server.connect("reconnecting")) {
+            first.awaitType("status");
+            id = server.submit("{\"1\":{\"class_type\":\"TestSteps\",\"inputs\":{\"steps\":100000,\"sleep_ms\":2}},"
+                    + "\"2\":{\"class_type\":\"TestSink\",\"inputs\":{\"value\":[\"1\",0]}}}", "reconnecting");
+            first.awaitType("progress");
+        }
+        try (TestWebSocket again = server.connect("reconnecting")) {
+            assertEquals("reconnecting", again.awaitType("status").at("/data/sid").asText());
+            JsonNode executing = again.awaitType("executing").get("data");
+            assertEquals("{\"node\":\"1\"}", executing.toString());
+            server.post("/interrupt", "{\"prompt_id\":\"" + id + "\"}");
+            again.untilDone(id);
+        }
+    }
+
     private static List<String> iterableToList(java.util.Iterator<String> it) {
         List<String> l = new java.util.ArrayList<>();
         it.forEachRemaining(l::add);
