@@ -31,8 +31,8 @@ public final class PngWriter {
         try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            // The JDK maps quality q to deflate level round-down(9 * (1 - q)).
-            param.setCompressionQuality(Math.min(1f, (9 - compressLevel + 0.5f) / 9f));
+            // The JDK's PNG writer uses deflate level 9 - round(9 * quality).
+            param.setCompressionQuality(Math.clamp((9 - compressLevel) / 9f, 0f, 1f));
             IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
             if (!texts.isEmpty()) metadata.mergeTree(FORMAT, textTree(texts));
             writer.setOutput(out);

@@ -15,7 +15,8 @@ final class OutputCache {
     private Cache<Object, NodeResult> cache;
 
     OutputCache(String mode, int lruSize) {
-        this.mode = mode == null ? "classic" : mode;
+        // Modes jcomfy does not implement (ComfyUI's RAM-pressure default) behave as classic.
+        this.mode = mode != null && (mode.equals("lru") || mode.equals("none")) ? mode : "classic";
         this.lruSize = lruSize;
         this.cache = build();
     }
