@@ -73,8 +73,7 @@ final class NodeInputsValidator {
                 List<String> comboOptions = spec instanceof InputSpec.ComboInput c ? c.options().apply(environment) : List.of();
                 ArrayNode config = InputConfigJson.of(spec, comboOptions, schema.v3());
                 if (value.isArray()) {
-                    Boolean linkOk = checkLink(nodeId, spec, value, config, comboOptions, schema.v3(), errors, visiting);
-                    if (linkOk == Boolean.FALSE) valid = false;
+                    if (!checkLink(spec, value, config, comboOptions, schema.v3(), errors, visiting)) valid = false;
                 } else {
                     checkConstant(inputs, spec, value, config, comboOptions, customValidator, errors);
                 }
@@ -91,8 +90,11 @@ final class NodeInputsValidator {
         return result;
     }
 
-    /** Returns FALSE when the upstream node is invalid, null otherwise (errors are added to the list). */
-    private Boolean checkLink(String nodeId, InputSpec spec, JsonNode link, ArrayNode config, List<String> comboOptions,
+    /**
+     * Checks one linked input. A malformed link or a type mismatch adds an error to {@code errors};
+     * returns false only when the upstream node itself is invalid (which adds no error here).
+     */
+    private boolean checkLink(InputSpec spec, JsonNode link, ArrayNode config, List<String> comboOptions,
                               boolean v3, List<ObjectNode> errors, List<String> visiting) throws ValidationFailure {
         String name = spec.name();
         if (link.size() != 2) {
@@ -101,7 +103,7 @@ final class NodeInputsValidator {
             extra.set("received_value", link);
             errors.add(ErrorJson.of("bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]",
                     name, extra));
-            return null;
+            return true;
         }
         String sourceId = link.get(0).isTextual() ? link.get(0).textValue() : link.get(0).toString();
         JsonNode source = link.get(0).isTextual() ? prompt.get(sourceId) : null;
@@ -127,11 +129,10 @@ final class NodeInputsValidator {
             extra.set("linked_node", link);
             errors.add(ErrorJson.of("return_type_mismatch", "Return type mismatch between linked nodes",
                     name + ", received_type(" + receivedType + ") mismatch input_type(" + inputType + ")", extra));
-            return null;
+            return true;
         }
         try {
-            Result r = validate(sourceId, visiting);
-            return r.valid() ? null : Boolean.FALSE;
+            return validate(sourceId, visiting).valid();
         } catch (ValidationFailure | RuntimeException ex) {
             ValidationFailure f = ValidationFailure.of(ex);
             ObjectNode extra = Json.object().put("input_name", name);
@@ -143,7 +144,7 @@ final class NodeInputsValidator {
             extra.set("linked_node", link);
             validated.put(sourceId, new Result(false, List.of(ErrorJson.of("exception_during_inner_validation",
                     "Exception when validating inner node", f.getMessage(), extra))));
-            return Boolean.FALSE;
+            return false;
         }
     }
 

@@ -75,6 +75,38 @@ class QueueTest {
     }
 
     @Test
+    void cancelling_a_pending_job_dequeues_it_without_interrupting_the_running_one() throws Exception {
+        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("q3")) {
+            ws.awaitType("status");
+            String blocker = server.submit(BLOCKER, "q3");
+            ws.awaitType("progress");
+            String a = server.submit(numbered(1), "q3");
+            String b = server.submit(numbered(2), "q3");
+            assertEquals("pending", server.getJson("/api/jobs/" + a).get("status").asText());
+            assertEquals("in_progress", server.getJson("/api/jobs/" + blocker).get("status").asText());
+            assertEquals(2, server.getJson("/api/jobs?status=pending").get("jobs").size());
+            assertEquals("{\"cancelled\":true}", server.post("/api/jobs/" + a + "/cancel", "").body());
+            assertEquals("{\"cancelled\":true}", server.post("/api/jobs/cancel", "{\"job_ids\":[\"" + b + "\"]}").body());
+            assertEquals(0, server.getJson("/queue").get("queue_pending").size());
+            assertEquals(blocker, server.getJson("/queue").at("/queue_running/0/1").asText());
+            assertEquals(1, server.getJson("/api/jobs?status=in_progress").get("jobs").size());
+            server.post("/interrupt", "");
+            ws.untilDone(blocker);
+        }
+    }
+
+    @Test
+    void an_interrupt_of_a_prompt_without_client_is_broadcast() throws Exception {
+        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("watcher")) {
+            ws.awaitType("status");
+            String id = server.submit(BLOCKER, null);
+            ws.awaitType("progress");
+            server.post("/interrupt", "");
+            assertEquals(id, ws.awaitType("execution_interrupted").at("/data/prompt_id").asText());
+        }
+    }
+
+    @Test
     void sensitive_extra_data_is_never_shown() throws Exception {
         try (ExecutionTestServer server = new ExecutionTestServer()) {
             String id = server.postJson("/prompt", "{\"prompt\":" + numbered(1)
