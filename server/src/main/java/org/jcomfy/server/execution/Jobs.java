@@ -71,6 +71,11 @@ final class Jobs {
                 Map.Entry<String, JsonNode> m = media.next();
                 if (m.getKey().equals("animated") || !m.getValue().isArray()) continue;
                 for (JsonNode file : m.getValue()) {
+                    if (m.getKey().equals("text") && file.isTextual()) {
+                        count++;
+                        if (preview == null && fallback == null) fallback = textPreview(file.textValue(), node.getKey());
+                        continue;
+                    }
                     if (!file.isObject()) continue;
                     count++;
                     if (preview == null && previewable(m.getKey(), file)) {
@@ -95,6 +100,15 @@ final class Jobs {
             workflow.set("extra_data", extraData);
         }
         return job;
+    }
+
+    /** A text output as a preview: its first 1024 characters. */
+    private static ObjectNode textPreview(String text, String nodeId) {
+        ObjectNode p = Json.object().put("content", text.length() > 1024 ? text.substring(0, 1024) : text);
+        if (text.length() > 1024) p.put("truncated", true);
+        p.put("nodeId", nodeId);
+        p.put("mediaType", "text");
+        return p;
     }
 
     private static boolean previewable(String mediaType, JsonNode item) {

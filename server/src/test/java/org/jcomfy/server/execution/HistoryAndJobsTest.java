@@ -94,6 +94,18 @@ class HistoryAndJobsTest {
     }
 
     @Test
+    void a_text_output_becomes_a_text_preview() throws Exception {
+        JsonNode job;
+        try (ExecutionTestServer own = new ExecutionTestServer()) { // keeps the shared job list unchanged
+            String id = own.submit(PromptValidationTest.numberPrompt("{\"value\":6}"), null);
+            own.awaitHistory(id);
+            job = own.getJson("/api/jobs/" + id);
+        }
+        assertEquals(1, job.get("outputs_count").asInt());
+        assertEquals("{\"content\":\"6\",\"nodeId\":\"2\",\"mediaType\":\"text\"}", job.get("preview_output").toString());
+    }
+
+    @Test
     void a_job_in_detail_has_outputs_status_and_the_workflow() throws Exception {
         JsonNode job = server.getJson("/api/jobs/" + ids.getFirst());
         assertEquals("jobs", job.at("/outputs/2/images/0/filename").asText().substring(0, 4));
