@@ -1,5 +1,6 @@
 package org.jcomfy.server.execution;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jcomfy.server.RouteTable;
 import org.jcomfy.server.ServerRuntime;
 
@@ -8,16 +9,80 @@ import org.jcomfy.server.ServerRuntime;
  * /free and the /ws event stream, backed by one queue and one executor thread.
  */
 public final class ExecutionApi implements AutoCloseable {
+    private final ClientSessions sessions;
+    private final PromptQueue queue;
+    private final History history = new History();
+    private final InterruptFlag interrupt = new InterruptFlag();
+    private final PromptWorker worker;
+    private final Thread workerThread;
+    private final PromptRoutes promptRoutes;
+    private final QueueRoutes queueRoutes;
+    private final HistoryRoutes historyRoutes;
+    private final JobsRoutes jobsRoutes;
+    private final ControlRoutes controlRoutes;
 
     public ExecutionApi(ServerRuntime runtime) {
+        this.sessions = new ClientSessions(() -> ServerFeatureFlags.of(runtime.options()));
+        this.queue = new PromptQueue(this::broadcastStatus);
+        OutputCache cache = new OutputCache(runtime.options().cacheMode(), runtime.options().cacheLruSize());
+        String previewMethod = runtime.options().previewMethod() == null ? "auto" : runtime.options().previewMethod();
+        this.worker = new PromptWorker(queue, history, runtime.nodes(), runtime.environment(), cache, sessions, interrupt,
+                previewMethod);
+        this.promptRoutes = new PromptRoutes(queue, new PromptValidator(runtime.nodes(), runtime.environment()));
+        this.queueRoutes = new QueueRoutes(queue);
+        this.historyRoutes = new HistoryRoutes(history);
+        this.jobsRoutes = new JobsRoutes(queue, history, interrupt);
+        this.controlRoutes = new ControlRoutes(queue, interrupt);
+        this.workerThread = Thread.ofPlatform().name("jcomfy-prompt-worker").daemon().start(worker);
     }
 
     /** Declares this family's routes. */
     public void register(RouteTable routes) {
+        routes.get("/prompt", promptRoutes::getPrompt);
+        routes.post("/prompt", promptRoutes::postPrompt);
+        routes.get("/queue", queueRoutes::getQueue);
+        routes.post("/queue", queueRoutes::postQueue);
+        routes.get("/history", historyRoutes::getHistory);
+        routes.get("/history/{prompt_id}", historyRoutes::getHistoryEntry);
+        routes.post("/history", historyRoutes::postHistory);
+        routes.post("/interrupt", controlRoutes::interrupt);
+        routes.post("/free", controlRoutes::free);
+        // Declared with a literal /api prefix upstream, so they also exist under /api/api.
+        routes.get("/api/jobs", jobsRoutes::list);
+        routes.get("/api/jobs/{job_id}", jobsRoutes::get);
+        routes.post("/api/jobs/cancel", jobsRoutes::cancelMany);
+        routes.post("/api/jobs/{job_id}/cancel", jobsRoutes::cancelOne);
+        routes.ws("/ws", ws -> {
+            ws.onConnect(ctx -> {
+                String sid = sessions.connect(ctx);
+                ObjectNode status = statusData();
+                status.put("sid", sid);
+                sessions.send(sid, "status", status);
+                String node = worker.executingNodeFor(sid);
+                if (node != null) sessions.send(sid, "executing", Json.object().put("node", node));
+            });
+            ws.onMessage(sessions::message);
+            ws.onClose(sessions::close);
+        });
     }
+
+    private ObjectNode statusData() {
+        ObjectNode data = Json.object();
+        data.putObject("status").putObject("exec_info").put("queue_remaining", queue.remaining());
+        return data;
+    }
+
+    private void broadcastStatus() { sessions.send(null, "status", statusData()); }
 
     /** Stops the executor thread. */
     @Override
     public void close() {
+        worker.stop();
+        interrupt.raise();
+        try {
+            workerThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

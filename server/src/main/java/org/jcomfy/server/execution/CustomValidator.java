@@ -1,0 +1,40 @@
+package org.jcomfy.server.execution;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.jcomfy.nodes.api.InputSpec;
+import org.jcomfy.nodes.api.Node;
+import org.jcomfy.nodes.api.NodeEnvironment;
+import org.jcomfy.nodes.api.NodeInputs;
+
+/**
+ * A node's own check ({@link Node#validateInputs}, ComfyUI's {@code VALIDATE_INPUTS}). A node that
+ * overrides it is treated like a Python validator taking {@code **kwargs}: it sees every declared
+ * input (linked ones as null) and ComfyUI's min/max/combo checks are skipped for them.
+ */
+final class CustomValidator {
+    private CustomValidator() {}
+
+    static boolean declares(Node node) {
+        try {
+            return node.getClass().getMethod("validateInputs", NodeInputs.class, NodeEnvironment.class)
+                    .getDeclaringClass() != Node.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /** One {@code custom_validation_failed} per input passed, or none when the node accepts. */
+    static List<ObjectNode> run(Node node, List<InputSpec> declared, ObjectNode inputs, NodeEnvironment env) {
+        String verdict = node.validateInputs(NodeValues.constants(node.schema(), inputs), env);
+        List<ObjectNode> errors = new ArrayList<>();
+        if (verdict == null) return errors;
+        for (InputSpec spec : declared) {
+            if (!inputs.has(spec.name())) continue;
+            errors.add(ErrorJson.of("custom_validation_failed", "Custom validation failed for node",
+                    spec.name() + " - " + verdict, Json.object().put("input_name", spec.name())));
+        }
+        return errors;
+    }
+}

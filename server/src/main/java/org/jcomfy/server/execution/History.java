@@ -1,0 +1,58 @@
+package org.jcomfy.server.execution;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Finished prompts by id, oldest first, capped like ComfyUI's (10,000 entries, oldest dropped). */
+final class History {
+    static final int MAXIMUM_SIZE = 10_000;
+
+    private final LinkedHashMap<String, ObjectNode> entries = new LinkedHashMap<>();
+
+    synchronized void put(String promptId, ObjectNode entry) {
+        entries.remove(promptId);
+        entries.put(promptId, entry);
+        while (entries.size() > MAXIMUM_SIZE) {
+            Iterator<String> oldest = entries.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    synchronized ObjectNode get(String promptId) {
+        ObjectNode e = entries.get(promptId);
+        return e == null ? null : e.deepCopy();
+    }
+
+    /**
+     * ComfyUI's {@code get_history} windowing: without an offset, {@code maxItems} takes the last
+     * entries; with one, skip {@code offset} entries and take up to {@code maxItems}.
+     */
+    synchronized ObjectNode window(Integer maxItems, int offset) {
+        if (offset < 0 && maxItems != null) offset = entries.size() - maxItems;
+        ObjectNode out = Json.object();
+        int i = 0;
+        for (Map.Entry<String, ObjectNode> e : entries.entrySet()) {
+            if (i >= offset) {
+                out.set(e.getKey(), e.getValue().deepCopy());
+                if (maxItems != null && out.size() >= maxItems) break;
+            }
+            i++;
+        }
+        return out;
+    }
+
+    synchronized List<Map.Entry<String, ObjectNode>> snapshot() {
+        List<Map.Entry<String, ObjectNode>> copy = new ArrayList<>();
+        for (Map.Entry<String, ObjectNode> e : entries.entrySet()) copy.add(Map.entry(e.getKey(), e.getValue().deepCopy()));
+        return copy;
+    }
+
+    synchronized void delete(String promptId) { entries.remove(promptId); }
+
+    synchronized void clear() { entries.clear(); }
+}

@@ -1,0 +1,233 @@
+package org.jcomfy.server.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jcomfy.nodes.api.ExecutionInterrupted;
+import org.jcomfy.nodes.api.Node;
+import org.jcomfy.nodes.api.NodeEnvironment;
+import org.jcomfy.nodes.api.NodeRegistry;
+
+/**
+ * Executes one prompt (§6.1–6.9): {@code execution_start}, {@code execution_cached}, then the
+ * execution list node by node with {@code executing}/{@code executed} events, and finally
+ * {@code execution_success}, {@code execution_error} or {@code execution_interrupted}. A failing
+ * node stops the prompt and never escapes as an exception. Returns the history entry.
+ */
+final class PromptRun {
+    private final QueueItem item;
+    private final NodeRegistry registry;
+    private final NodeEnvironment environment;
+    private final OutputCache cache;
+    private final ClientSessions sessions;
+    private final InterruptFlag interrupt;
+    private final String defaultPreviewMethod;
+    private final PromptEvents events;
+    private final ProgressState progressState;
+    private volatile String executingNode;
+
+    PromptRun(QueueItem item, NodeRegistry registry, NodeEnvironment environment, OutputCache cache,
+              ClientSessions sessions, InterruptFlag interrupt, String defaultPreviewMethod) {
+        this.item = item;
+        this.registry = registry;
+        this.environment = environment;
+        this.cache = cache;
+        this.sessions = sessions;
+        this.interrupt = interrupt;
+        this.defaultPreviewMethod = defaultPreviewMethod;
+        this.events = new PromptEvents(sessions, item.clientId());
+        this.progressState = new ProgressState(item.promptId(), events);
+    }
+
+    String clientId() { return events.clientId(); }
+
+    /** The node now executing (for a client that reconnects mid-run), or null. */
+    String executingNode() { return executingNode; }
+
+    ObjectNode run() {
+        String promptId = item.promptId();
+        ObjectNode prompt = item.prompt();
+        events.lifecycle("execution_start", Json.object().put("prompt_id", promptId), false);
+
+        CacheKeys keys = new CacheKeys(prompt, registry, environment);
+        Map<String, Object> keyOf = new HashMap<>();
+        prompt.fieldNames().forEachRemaining(id -> keyOf.put(id, keys.keyOf(id)));
+        cache.prepareFor(new HashSet<>(keyOf.values()));
+        List<String> cachedAtStart = new ArrayList<>();
+        for (String id : (Iterable<String>) prompt::fieldNames) if (cache.get(keyOf.get(id)) != null) cachedAtStart.add(id);
+        ObjectNode cachedData = Json.object();
+        cachedAtStart.forEach(cachedData.putArray("nodes")::add);
+        cachedData.put("prompt_id", promptId);
+        events.lifecycle("execution_cached", cachedData, false);
+
+        Map<String, NodeResult> results = new HashMap<>();
+        Set<String> executed = new LinkedHashSet<>();
+        ObjectNode uiOutputs = Json.object();
+        ObjectNode meta = Json.object();
+        // Cached sources are read once, here: a bounded cache may evict them while the prompt runs.
+        ExecutionList list = new ExecutionList(prompt, item.outputs(), this::isOutputNode, id -> {
+            NodeResult hit = results.containsKey(id) ? results.get(id) : cache.get(keyOf.get(id));
+            if (hit != null) results.put(id, hit);
+            return hit != null;
+        });
+        boolean success = true;
+        while (!list.isEmpty()) {
+            String id = list.next();
+            if (id == null) {
+                failure(null, new IllegalStateException("Dependency cycle detected"), "graph.DependencyCycleError",
+                        Map.of(), executed, cachedAtStart);
+                success = false;
+                break;
+            }
+            NodeResult cached = results.containsKey(id) ? results.get(id) : cache.get(keyOf.get(id));
+            if (cached != null) {
+                replayCached(id, cached, uiOutputs, meta);
+                results.put(id, cached);
+            } else if (!execute(id, keyOf, results, uiOutputs, meta, executed, cachedAtStart)) {
+                success = false;
+                break;
+            }
+            executed.add(id);
+            list.complete(id);
+        }
+        executingNode = null;
+        if (success) events.lifecycle("execution_success", Json.object().put("prompt_id", promptId), false);
+        return historyEntry(success, uiOutputs, meta);
+    }
+
+    private boolean isOutputNode(String id) {
+        Node n = registry.get(item.prompt().path(id).path("class_type").asText());
+        return n != null && n.schema().outputNode();
+    }
+
+    /** A cached output node: its stored UI is sent again and recorded, as ComfyUI does. */
+    private void replayCached(String id, NodeResult cached, ObjectNode uiOutputs, ObjectNode meta) {
+        JsonNode ui = cached.ui() == null ? null : Json.MAPPER.valueToTree(cached.ui());
+        ObjectNode data = Json.object().put("node", id).put("display_node", id);
+        data.set("output", ui);
+        data.put("prompt_id", item.promptId());
+        events.toClient("executed", data);
+        if (ui != null) {
+            uiOutputs.set(id, ui);
+            meta.set(id, metaOf(id));
+        }
+    }
+
+    private boolean execute(String id, Map<String, Object> keyOf, Map<String, NodeResult> results, ObjectNode uiOutputs,
+                            ObjectNode meta, Set<String> executed, List<String> cachedAtStart) {
+        Node node = registry.get(item.prompt().get(id).get("class_type").asText());
+        NodeCall call = null;
+        try {
+            if (interrupt.isRaised()) throw new ExecutionInterrupted();
+            executingNode = id;
+            ObjectNode executing = Json.object().put("node", id).put("display_node", id).put("prompt_id", item.promptId());
+            progressState.start(id);
+            events.toClient("executing", executing);
+            call = new NodeCall(node, (ObjectNode) item.prompt().get(id).get("inputs"),
+                    link -> upstreamValues(link, keyOf, results), type -> hiddenValue(type, id));
+            RunningContext context = new RunningContext(environment, item, id, events, progressState, interrupt,
+                    sessions, defaultPreviewMethod);
+            NodeResult result = call.run(context);
+            results.put(id, result);
+            cache.put(keyOf.get(id), result);
+            if (result.ui() != null) {
+                JsonNode ui = Json.MAPPER.valueToTree(result.ui());
+                uiOutputs.set(id, ui);
+                meta.set(id, metaOf(id));
+                ObjectNode data = Json.object().put("node", id).put("display_node", id);
+                data.set("output", ui);
+                data.put("prompt_id", item.promptId());
+                events.toClient("executed", data);
+            }
+            progressState.finish(id);
+            return true;
+        } catch (ExecutionInterrupted e) {
+            ObjectNode data = Json.object().put("prompt_id", item.promptId()).put("node_id", id)
+                    .put("node_type", node.schema().name());
+            executed.forEach(data.putArray("executed")::add);
+            events.lifecycle("execution_interrupted", data, true);
+            return false;
+        } catch (Throwable t) {
+            if (t instanceof OutOfMemoryError) environment.shared().clear();
+            failure(id, t, t.getClass().getName(), call == null ? Map.of() : call.inputs(), executed, cachedAtStart);
+            return false;
+        }
+    }
+
+    private List<Object> upstreamValues(JsonNode link, Map<String, Object> keyOf, Map<String, NodeResult> results) {
+        String source = link.get(0).textValue();
+        NodeResult r = results.get(source);
+        if (r == null) r = cache.get(keyOf.get(source));
+        if (r == null) throw new IllegalStateException("node " + source + " has no output to read");
+        return r.outputs().get(link.get(1).intValue());
+    }
+
+    private Object hiddenValue(String type, String nodeId) {
+        return switch (type) {
+            case "PROMPT", "DYNPROMPT" -> item.prompt();
+            case "EXTRA_PNGINFO" -> item.extraData().get("extra_pnginfo");
+            case "UNIQUE_ID" -> nodeId;
+            case "AUTH_TOKEN_COMFY_ORG", "API_KEY_COMFY_ORG" -> textOrNull(item.sensitive().get(type.toLowerCase()));
+            case "COMFY_USAGE_SOURCE" -> textOrNull(item.extraData().get("comfy_usage_source"));
+            default -> null;
+        };
+    }
+
+    private static String textOrNull(JsonNode v) { return v == null || v.isNull() ? null : v.asText(); }
+
+    private void failure(String nodeId, Throwable t, String exceptionType, Map<String, List<Object>> inputs,
+                         Set<String> executed, List<String> cachedAtStart) {
+        ObjectNode data = Json.object().put("prompt_id", item.promptId());
+        data.put("node_id", nodeId);
+        JsonNode classType = nodeId == null ? null : item.prompt().path(nodeId).get("class_type");
+        data.put("node_type", classType == null ? null : classType.asText());
+        executed.forEach(data.putArray("executed")::add);
+        String message = String.valueOf(t.getMessage());
+        if (t instanceof OutOfMemoryError) {
+            message += "\nThis error means you ran out of memory on your device.\n\nTIPS: If the workflow worked before you might have accidentally set the batch_size to a large number.";
+        }
+        data.put("exception_message", message);
+        data.put("exception_type", exceptionType);
+        ArrayNode tb = data.putArray("traceback");
+        for (StackTraceElement e : t.getStackTrace()) tb.add("  at " + e + "\n");
+        ObjectNode current = data.putObject("current_inputs");
+        for (var e : inputs.entrySet()) {
+            ArrayNode values = current.putArray(e.getKey());
+            for (Object v : e.getValue()) values.add(formatValue(v));
+        }
+        cachedAtStart.forEach(data.putArray("current_outputs")::add);
+        events.lifecycle("execution_error", data, false);
+    }
+
+    /** ComfyUI's {@code format_value}: primitives as they are, anything else as its text. */
+    private static JsonNode formatValue(Object v) {
+        if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String) return Json.MAPPER.valueToTree(v);
+        return Json.NODES.textNode(String.valueOf(v));
+    }
+
+    private ObjectNode metaOf(String id) {
+        ObjectNode m = Json.object().put("node_id", id).put("display_node", id);
+        m.putNull("parent_node");
+        m.put("real_node_id", id);
+        return m;
+    }
+
+    private ObjectNode historyEntry(boolean success, ObjectNode uiOutputs, ObjectNode meta) {
+        ObjectNode entry = Json.object();
+        entry.set("prompt", item.tuple());
+        entry.set("outputs", uiOutputs);
+        ObjectNode status = entry.putObject("status");
+        status.put("status_str", success ? "success" : "error");
+        status.put("completed", success);
+        status.set("messages", events.messages());
+        entry.set("meta", meta);
+        return entry;
+    }
+}
