@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.jcomfy.nodes.demo.DemoModels;
+import org.jcomfy.server.cli.BenchCommand;
+import org.jcomfy.server.cli.RunCommand;
+import org.jcomfy.server.cli.TensorsCommand;
 
 /** Entry point of the launcher's sub-commands: serve, run, tensors, bench. */
 public final class Main {
@@ -21,15 +25,28 @@ public final class Main {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         return switch (cmd) {
             case "serve" -> serve(rest);
-            case "run", "tensors", "bench" -> {
-                System.err.println("jcomfy: '" + cmd + "' is not available yet in this build");
-                yield 2;
-            }
+            case "run" -> runCommand(() -> RunCommand.run(rest, System.out, System.err));
+            case "tensors" -> runCommand(() -> TensorsCommand.run(rest, System.err));
+            case "bench" -> runCommand(() -> BenchCommand.run(rest, System.err));
             default -> {
                 System.err.println("jcomfy: unknown command '" + cmd + "' (commands: serve, run, tensors, bench)");
                 yield 2;
             }
         };
+    }
+
+    private interface Command {
+        int call() throws Exception;
+    }
+
+    /** A sub-command's failure becomes one line on stderr and exit code 1, not a stack trace. */
+    private static int runCommand(Command c) {
+        try {
+            return c.call();
+        } catch (Exception e) {
+            System.err.println("jcomfy: " + e.getMessage());
+            return 1;
+        }
     }
 
     /** Parses the flags, starts the server and blocks until the process is stopped; returns the exit code. */
@@ -45,6 +62,11 @@ public final class Main {
             System.err.println();
             System.err.print(ServerOptionsParser.USAGE);
             return 2;
+        }
+        try {
+            DemoModels.ensure(options.baseDirectory().resolve("models"), System.out);
+        } catch (java.io.IOException e) {
+            System.err.println("jcomfy serve: cannot write the demo models: " + e.getMessage());
         }
         if (options.verbose()) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         List<String> argv = new ArrayList<>(List.of("jcomfy", "serve"));

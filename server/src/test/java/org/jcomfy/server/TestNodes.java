@@ -19,7 +19,7 @@ public final class TestNodes implements NodeProvider {
             .seedInput("seed", "tooltip", "noise seed")
             .intInput("steps", 20, 1, 10000, 1)
             .intInput("width", 832, 16, 16384, 16)
-            .floatInput("cfg", 8.0, 0.0, 100.0, 0.1, 0.01, new Object[0]) // the array picks the overload with round
+            .roundedFloatInput("cfg", 8.0, 0.0, 100.0, 0.1, 0.01)
             .comboInput("sampler_name", List.of("euler", "uni_pc"))
             .stringInput("text", null, true, "dynamicPrompts", true)
             .booleanInput("enabled", true, "label_on", "yes", "label_off", "no")
@@ -37,7 +37,7 @@ public final class TestNodes implements NodeProvider {
     static final NodeSchema VIDEO_LIKE = NodeSchema.builder("TestVideoLike")
             .v3().displayName(null).category("testing/video").pythonModule("comfy_extras.nodes_test")
             .socketInput("images", "IMAGE")
-            .comboInput("codec", List.of("vp9", "av1"), "av1")
+            .comboInputWithDefault("codec", List.of("vp9", "av1"), "av1")
             .outputNode()
             .experimental()
             .build();

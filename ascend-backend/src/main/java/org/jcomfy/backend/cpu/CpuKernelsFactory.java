@@ -1,10 +1,12 @@
 package org.jcomfy.backend.cpu;
 
+import org.jcomfy.backend.attention.AttentionSelector;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.kernels.ReferenceKernels;
 
 /**
- * Chooses the CPU kernel table: {@link CpuKernels} (paths chosen by its system properties),
+ * Chooses the CPU kernel table: {@link CpuKernels} (paths chosen by its system properties) with
+ * the attention selector behind {@code attention},
  * or the plain {@link ReferenceKernels} when {@code jcomfy.referenceKernels=true}.
  */
 final class CpuKernelsFactory {
@@ -12,7 +14,7 @@ final class CpuKernelsFactory {
 
     static Kernels create() {
         if (Boolean.getBoolean("jcomfy.referenceKernels")) return new ReferenceKernels();
-        // the attention selector (org.jcomfy.backend.attention) is wired in here once merged
-        return CpuKernels.fromProperties(new ReferenceKernels()::attention);
+        // Attention goes through MindIE-style selection (jcomfy.attention=runtime|static|manual:NAME).
+        return CpuKernels.fromProperties(AttentionSelector.fromSystemProperty());
     }
 }

@@ -97,6 +97,12 @@ public final class SchemaBuilder {
     }
 
 
+    /** A fixed list of options with a default other than the first. */
+    public SchemaBuilder comboInputWithDefault(String n, List<String> options, String def, Object... extra) {
+        List<String> fixed = List.copyOf(options);
+        return add(new InputSpec.ComboInput(n, env -> fixed, def, map(extra)));
+    }
+
     /** A combo whose options are computed per request, e.g. the files of a model folder. */
     public SchemaBuilder dynamicComboInput(String n, Function<NodeEnvironment, List<String>> options, Object... extra) {
         return add(new InputSpec.ComboInput(n, options, null, map(extra)));

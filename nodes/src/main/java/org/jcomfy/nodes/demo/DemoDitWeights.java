@@ -18,9 +18,13 @@ import org.jcomfy.backend.tensor.Tensor;
 public final class DemoDitWeights {
     private DemoDitWeights() {}
 
-    /** The shape of a demo DiT. Head dim = dim / heads; patch size is always (1, 2, 2). */
-    public record Spec(int dim, int ffnDim, int heads, int layers, int freqDim, int textDim, int inDim, int outDim) {
-        public static Spec demo(int textDim) { return new Spec(256, 1024, 4, 4, 256, textDim, 16, 16); }
+    /**
+     * The shape of a demo DiT; patch size is always (1, 2, 2). The head count is not stored: like
+     * ComfyUI, loaders derive it as dim / 128, the head dim of every released Wan model.
+     */
+    public record Spec(int dim, int ffnDim, int layers, int freqDim, int textDim, int inDim, int outDim) {
+        /** 2 heads of 128, 4 layers: the 1.3B block at a fraction of its width and depth. */
+        public static Spec demo(int textDim) { return new Spec(256, 1024, 4, 256, textDim, 16, 16); }
     }
 
     public static void write(Path file, Spec s, long seed) throws IOException {

@@ -27,16 +27,8 @@ public final class VaeDecodeTiled implements Node {
     @Override
     public NodeOutput execute(NodeInputs in, ExecutionContext context) {
         VideoVae vae = in.get("vae", VideoVae.class);
-        long tile = in.getLong("tile_size"), overlap = in.getLong("overlap");
-        long tSize = in.getLong("temporal_size"), tOverlap = in.getLong("temporal_overlap");
-        // ComfyUI's adjustments, then pixels/frames to latent cells/frames.
-        if (tile < overlap * 4) overlap = tile / 4;
-        if (tSize < tOverlap * 2) tOverlap = tOverlap / 2;
-        int s = vae.spatialCompression(), tc = vae.temporalCompression();
-        int t = (int) Math.max(2, tSize / tc);
-        int ot = (int) Math.max(1, Math.min(t / 2, tOverlap / tc));
         Latent latent = in.get("samples", Latent.class);
-        return NodeOutput.of(vae.decodeTiled(VaeLatents.asVideo(latent.samples(), vae),
-                (int) (tile / s), (int) (overlap / s), t, ot, context::progress));
+        return NodeOutput.of(vae.decodeTiled(VaeLatents.asVideo(latent.samples(), vae), in.getInt("tile_size"),
+                in.getInt("overlap"), in.getInt("temporal_size"), in.getInt("temporal_overlap"), context::progress));
     }
 }

@@ -2,6 +2,8 @@ package org.jcomfy.nodes.types;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.jcomfy.nodes.sampling.FlowModelSampling;
+import org.jcomfy.nodes.sampling.LatentFormat;
 
 /**
  * ComfyUI's MODEL: shared network weights plus options. Patch nodes (ModelSamplingSD3, the
@@ -13,7 +15,7 @@ import java.util.Map;
 public record DiffusionModel(DiffusionNet net, LatentFormat latentFormat, double shift, Map<String, Object> options) {
 
     public static DiffusionModel wan21(DiffusionNet net) {
-        return new DiffusionModel(net, LatentFormat.WAN21, 8.0, Map.of());
+        return new DiffusionModel(net, LatentFormat.WAN21, FlowModelSampling.WAN_DEFAULT_SHIFT, Map.of());
     }
 
     public DiffusionModel withShift(double s) {

@@ -15,7 +15,10 @@ public interface VideoVae {
     /** Raw latent {@code [B, C, T, h, w]} to IMAGE frames {@code [B·(1+4(T-1)), H, W, 3]} in 0..1. */
     Tensor decode(Tensor latent, ProgressListener progress);
 
-    /** As {@link #decode} in spatial/temporal tiles (sizes in latent cells / latent frames). */
+    /**
+     * As {@link #decode} in overlapping tiles; the sizes are VAEDecodeTiled's widget values
+     * (pixels and video frames), converted to latent units the way ComfyUI does.
+     */
     Tensor decodeTiled(Tensor latent, int tileSize, int overlap, int temporalSize, int temporalOverlap,
                        ProgressListener progress);
 

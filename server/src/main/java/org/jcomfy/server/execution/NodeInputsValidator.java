@@ -75,10 +75,11 @@ final class NodeInputsValidator {
                 if (value.isArray()) {
                     if (!checkLink(spec, value, config, comboOptions, schema.v3(), errors, visiting)) valid = false;
                 } else {
-                    checkConstant(inputs, spec, value, config, comboOptions, customValidator, errors);
+                    checkConstant(inputs, spec, value, config, comboOptions, false, errors);
                 }
             }
-            if (customValidator) errors.addAll(CustomValidator.run(node, declared, inputs, environment));
+            // jcomfy's validateInputs is an extra check after the declared ones (see Node#validateInputs).
+            if (customValidator && errors.isEmpty()) errors.addAll(CustomValidator.run(node, declared, inputs, environment));
         } finally {
             visiting.removeLast();
         }
