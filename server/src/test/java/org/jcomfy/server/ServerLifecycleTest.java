@@ -75,20 +75,23 @@ class ServerLifecycleTest {
     }
 
     @Test
-    void commands_that_are_not_built_yet_say_so_and_exit_with_2() throws Exception {
+    void commands_called_without_their_arguments_print_usage_and_exit_with_2() throws Exception {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(2, Main.dispatch(new String[] {"run", "workflow.json"}));
+            assertEquals(2, Main.dispatch(new String[] {"run"}));
             assertEquals(2, Main.dispatch(new String[] {"bench"}));
+            assertEquals(2, Main.dispatch(new String[] {"tensors"}));
             assertEquals(2, Main.dispatch(new String[] {"frobnicate"}));
             assertEquals(2, Main.dispatch(new String[] {"serve", "--no-such-flag"}));
         } finally {
             System.setErr(original);
         }
         String err = captured.toString(StandardCharsets.UTF_8);
-        assertTrue(err.contains("'run' is not available yet"), err);
+        assertTrue(err.contains("usage: jcomfy run WORKFLOW.json"), err);
+        assertTrue(err.contains("usage: jcomfy bench dit"), err);
+        assertTrue(err.contains("usage: jcomfy tensors COMPONENT"), err);
         assertTrue(err.contains("unknown command 'frobnicate'"), err);
         assertTrue(err.contains("unknown flag '--no-such-flag'") && err.contains("usage: jcomfy serve"), err);
     }

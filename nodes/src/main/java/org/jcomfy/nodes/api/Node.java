@@ -25,8 +25,21 @@ public interface Node {
         return null;
     }
 
-    /** Extra validation after type checks; return an error message, or null when valid. */
+    /**
+     * The node's own validation (ComfyUI's {@code VALIDATE_INPUTS}); return an error message, or
+     * null when valid. It runs in addition to the declared checks, except for the inputs named
+     * by {@link #selfValidatedInputs()}, whose min/max/option checks it replaces.
+     */
     default String validateInputs(NodeInputs constants, NodeEnvironment environment) {
         return null;
+    }
+
+    /**
+     * Inputs whose declared checks {@link #validateInputs} replaces — as a Python
+     * {@code VALIDATE_INPUTS} that names an input takes over its validation (LoadImage checks
+     * its file itself rather than against the option list).
+     */
+    default java.util.Set<String> selfValidatedInputs() {
+        return java.util.Set.of();
     }
 }

@@ -79,6 +79,12 @@ public final class LoadImage implements Node {
         return HexFormat.of().formatHex(digest);
     }
 
+    /** Like ComfyUI, the file check replaces the option-list check (files may carry " [output]" suffixes). */
+    @Override
+    public java.util.Set<String> selfValidatedInputs() {
+        return java.util.Set.of("image");
+    }
+
     @Override
     public String validateInputs(NodeInputs constants, NodeEnvironment environment) {
         Object image = constants.get("image");

@@ -9,10 +9,10 @@ import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeInputs;
 
 /**
- * A node's own check ({@link Node#validateInputs}, ComfyUI's {@code VALIDATE_INPUTS}). Unlike a
- * Python validator it adds to the declared min/max/combo checks rather than replacing them: it runs
- * once those pass, sees every declared input (linked ones as null), and a rejection is reported as
- * {@code custom_validation_failed} on each constant input.
+ * A node's own check ({@link Node#validateInputs}, ComfyUI's {@code VALIDATE_INPUTS}). It runs once
+ * the declared checks pass (those of {@link Node#selfValidatedInputs()} are skipped), sees every
+ * declared input (linked ones as null), and a rejection is reported as {@code custom_validation_failed}
+ * on each constant input.
  */
 final class CustomValidator {
     private CustomValidator() {}

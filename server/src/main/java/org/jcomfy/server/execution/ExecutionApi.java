@@ -1,6 +1,7 @@
 package org.jcomfy.server.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jcomfy.server.FeatureFlags;
 import org.jcomfy.server.RouteTable;
 import org.jcomfy.server.ServerRuntime;
 
@@ -22,7 +23,8 @@ public final class ExecutionApi implements AutoCloseable {
     private final ControlRoutes controlRoutes;
 
     public ExecutionApi(ServerRuntime runtime) {
-        this.sessions = new ClientSessions(() -> ServerFeatureFlags.of(runtime.options()));
+        // The same flags /features serves, so the handshake and the route cannot disagree.
+        this.sessions = new ClientSessions(() -> Json.MAPPER.valueToTree(FeatureFlags.of(runtime.options())));
         this.queue = new PromptQueue(this::broadcastStatus);
         OutputCache cache = new OutputCache(runtime.options().cacheMode(), runtime.options().cacheLruSize());
         String previewMethod = runtime.options().previewMethod() == null ? "auto" : runtime.options().previewMethod();

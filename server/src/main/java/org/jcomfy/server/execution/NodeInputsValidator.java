@@ -75,10 +75,10 @@ final class NodeInputsValidator {
                 if (value.isArray()) {
                     if (!checkLink(spec, value, config, comboOptions, schema.v3(), errors, visiting)) valid = false;
                 } else {
-                    checkConstant(inputs, spec, value, config, comboOptions, false, errors);
+                    checkConstant(inputs, spec, value, config, comboOptions, node.selfValidatedInputs().contains(name), errors);
                 }
             }
-            // jcomfy's validateInputs is an extra check after the declared ones (see Node#validateInputs).
+            // The node's own check runs once the declared ones pass (see Node#validateInputs).
             if (customValidator && errors.isEmpty()) errors.addAll(CustomValidator.run(node, declared, inputs, environment));
         } finally {
             visiting.removeLast();

@@ -1,9 +1,6 @@
 package org.jcomfy.server.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
-import io.javalin.http.Handler;
-import io.javalin.websocket.WsConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,68 +9,36 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.List;
+import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeRegistry;
-import org.jcomfy.server.RouteTable;
+import org.jcomfy.server.JcomfyServer;
 import org.jcomfy.server.ServerOptions;
-import org.jcomfy.server.ServerRuntime;
 
 /**
- * A real Javalin server on a free port with only the execution routes (bare and under /api), on
- * temporary folders, plus a minimal test-only {@code /view} that serves output/temp/input files.
- * The real bootstrap (Main, /object_info, the full /view) belongs to another module part.
+ * The real jcomfy server ({@link JcomfyServer}: every route, the real {@code /view}) on a free
+ * port with temporary folders and every node found on the class path, test nodes included.
  */
 final class ExecutionTestServer implements AutoCloseable {
     final Path base;
-    final TestNodeEnvironment environment;
-    final ExecutionApi api;
-    private final Javalin app;
+    final NodeEnvironment environment;
+    private final JcomfyServer server;
     final HttpClient http = HttpClient.newHttpClient();
 
     ExecutionTestServer() throws IOException { this("classic", 0); }
 
     ExecutionTestServer(String cacheMode, int lruSize) throws IOException {
         base = Files.createTempDirectory("jcomfy-exec-test");
-        environment = new TestNodeEnvironment(base);
-        for (Path p : new Path[] {environment.inputDirectory(), environment.outputDirectory(), environment.tempDirectory()}) {
-            Files.createDirectories(p);
-        }
         ServerOptions d = ServerOptions.defaults(base, 0);
         ServerOptions options = new ServerOptions(d.listen(), 0, base, d.outputDirectory(), d.inputDirectory(),
                 d.tempDirectory(), d.userDirectory(), null, null, d.maxUploadSizeMb(), d.extraModelPathsConfig(),
                 d.previewMethod(), cacheMode, lruSize, false);
-        api = new ExecutionApi(new ServerRuntime(options, NodeRegistry.load(), environment));
-        app = Javalin.create(config -> {
-            RouteTable table = new RouteTable() {
-                @Override public void get(String path, Handler h) { config.routes.get(path, h); config.routes.get("/api" + path, h); }
-                @Override public void post(String path, Handler h) { config.routes.post(path, h); config.routes.post("/api" + path, h); }
-                @Override public void delete(String path, Handler h) { config.routes.delete(path, h); config.routes.delete("/api" + path, h); }
-                @Override public void ws(String path, Consumer<WsConfig> ws) { config.routes.ws(path, ws); config.routes.ws("/api" + path, ws); }
-            };
-            api.register(table);
-            table.get("/view", this::view);
-        }).start("127.0.0.1", 0);
+        server = JcomfyServer.start(options, NodeRegistry.load(), List.of("jcomfy", "test"));
+        environment = server.runtime().environment();
     }
 
-    /** Test-only /view: {@code filename}, {@code subfolder}, {@code type} (output, temp, input). */
-    private void view(io.javalin.http.Context ctx) throws IOException {
-        String type = ctx.queryParam("type") == null ? "output" : ctx.queryParam("type");
-        Path dir = switch (type) {
-            case "temp" -> environment.tempDirectory();
-            case "input" -> environment.inputDirectory();
-            default -> environment.outputDirectory();
-        };
-        String sub = ctx.queryParam("subfolder") == null ? "" : ctx.queryParam("subfolder");
-        Path file = dir.resolve(sub).resolve(ctx.queryParam("filename")).normalize();
-        if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
-            ctx.status(404);
-            return;
-        }
-        ctx.contentType(file.toString().endsWith(".png") ? "image/png" : "application/octet-stream").result(Files.readAllBytes(file));
-    }
-
-    int port() { return app.port(); }
+    int port() { return server.port(); }
 
     URI uri(String path) { return URI.create("http://127.0.0.1:" + port() + path); }
 
@@ -119,8 +84,7 @@ final class ExecutionTestServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        app.stop();
-        api.close();
+        server.close();
         try (Stream<Path> files = Files.walk(base)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -116,14 +116,19 @@ class OutputCachingTest {
     @Test
     void free_with_free_memory_drops_the_cache_and_unloads_models() throws Exception {
         try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("cache-client")) {
+            java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.function.Supplier<Object> loadModel = () -> server.environment.shared().getOrLoad("probe-model", 1, loads::incrementAndGet);
             run(server, ws, PROMPT.formatted(20));
+            loadModel.get();
             assertEquals(200, server.post("/free", "{\"unload_models\":true,\"free_memory\":true}").statusCode());
             assertEquals(List.of(), cachedNodes(run(server, ws, PROMPT.formatted(20))));
-            assertEquals(1, server.environment.sharedClears.get());
+            loadModel.get();
+            assertEquals(2, loads.get(), "the shared model was unloaded, so it loads again");
             assertEquals(200, server.post("/api/free", "{\"unload_models\":true}").statusCode());
             assertEquals(List.of("1", "2", "3"), cachedNodes(run(server, ws, PROMPT.formatted(20))),
                     "unload_models alone keeps the output cache");
-            assertEquals(2, server.environment.sharedClears.get());
+            loadModel.get();
+            assertEquals(3, loads.get());
         }
     }
 }

@@ -103,7 +103,9 @@ class UmT5TextEncoderTest {
                     // ComfyUI zeroes the masked rows of z_empty too (only its row 0, </s>, is real).
                     float empty = row == 0 ? e[i] : 0f;
                     float expected = empty + (p[i] - empty) * w;
-                    if (w == 1f) assertEquals(p[i], a[i], 0f, "unweighted row " + row + " must stay exactly z");
+                    // zPlain runs 512 masked positions, encode() only the real ones: the fast GEMM sums in a
+                    // shape-dependent order, so "the same z" holds to float rounding, not bit for bit.
+                    if (w == 1f) assertEquals(p[i], a[i], 1e-5f, "unweighted row " + row + " must stay z");
                     else assertEquals(expected, a[i], 1e-5f, "row " + row + " weight " + w);
                 }
                 if (w == 1.5f) checked++;
