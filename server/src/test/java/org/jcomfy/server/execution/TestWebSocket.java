@@ -78,7 +78,7 @@ final class TestWebSocket implements AutoCloseable {
     /** Every message up to and including {@code executing {node: null}} for the prompt. */
     List<JsonNode> untilDone(String promptId) throws InterruptedException {
         List<JsonNode> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + 60_000_000_000L;
+        long deadline = System.nanoTime() + 300_000_000_000L;
         while (System.nanoTime() < deadline) {
             JsonNode m = messages.poll(100, TimeUnit.MILLISECONDS);
             if (m == null) continue;
