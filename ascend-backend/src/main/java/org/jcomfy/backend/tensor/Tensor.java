@@ -1,6 +1,5 @@
 package org.jcomfy.backend.tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -37,11 +36,14 @@ public final class Tensor {
 
     // ---- creation ----------------------------------------------------------------------
 
-    /** A zero-filled CPU tensor whose memory is freed by the garbage collector. */
+    /**
+     * A zero-filled CPU tensor. Its memory belongs to the thread's open {@link TensorScope}, or,
+     * outside any scope, is freed by the garbage collector.
+     */
     public static Tensor zeros(DType dtype, long... shape) {
         long bytes = count(shape) * dtype.byteSize();
-        MemorySegment seg = Arena.ofAuto().allocate(Math.max(bytes, 1), 64);
-        return new Tensor(dtype, shape, seg.asSlice(0, bytes), DeviceId.CPU);
+        MemorySegment seg = TensorScope.allocate(bytes).asSlice(0, bytes);
+        return new Tensor(dtype, shape, seg, DeviceId.CPU);
     }
 
     /** Wraps existing storage (for example a slice of a memory-mapped file). */

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorScope;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Attention;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Block;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Linear;
@@ -99,7 +100,14 @@ public final class WanModel {
         // §1.4 blocks
         Grid grid = new Grid((int) frames, (int) height, (int) width);
         for (int i = 0; i < config.numLayers(); i++) {
-            h = block(i, weights.blocks().get(i), h, e0Chunks, ctx, ctxImage, grid, rec);
+            if (rec != ActivationRecorder.NONE) {
+                h = block(i, weights.blocks().get(i), h, e0Chunks, ctx, ctxImage, grid, rec);  // recorded tensors must outlive the block
+                continue;
+            }
+            // A block's temporaries are freed together when it ends; only its output is kept.
+            try (TensorScope scope = TensorScope.open()) {
+                h = scope.keep(block(i, weights.blocks().get(i), h, e0Chunks, ctx, ctxImage, grid, rec));
+            }
         }
 
         // §1.6 head: modulated by e (the time embedding), not e0; order (shift, scale).

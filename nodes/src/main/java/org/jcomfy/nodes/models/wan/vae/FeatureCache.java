@@ -22,6 +22,13 @@ final class FeatureCache {
         boolean started;
     }
 
+    /** Copies every remembered frame out of {@code scope}, which is about to close (see WanVae's chunk loops). */
+    void keepThrough(org.jcomfy.backend.tensor.TensorScope scope) {
+        for (Slot s : slots.values()) {
+            if (s.history != null) s.history = scope.keep(s.history);
+        }
+    }
+
     /** The slot of {@code layer} (its weight record), created on first use. */
     Slot slot(Object layer) {
         return slots.computeIfAbsent(layer, l -> new Slot());

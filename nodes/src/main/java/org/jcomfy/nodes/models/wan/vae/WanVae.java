@@ -9,6 +9,7 @@ import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorScope;
 import org.jcomfy.nodes.models.wan.vae.WanVaeWeights.Decoder;
 import org.jcomfy.nodes.models.wan.vae.WanVaeWeights.Encoder;
 import org.jcomfy.nodes.models.wan.vae.WanVaeWeights.Layer;
@@ -97,7 +98,14 @@ public final class WanVae implements AutoCloseable {
                 h * WanVaeConfig.SPATIAL_FACTOR, w * WanVaeConfig.SPATIAL_FACTOR));
         FeatureCache cache = new FeatureCache();
         for (long i = 0; i < frames; i++) {
-            decodeChunk(sliceFrames(z5, i, i + 1), cache, trace, video);
+            if (trace.keepsTensors()) {
+                decodeChunk(sliceFrames(z5, i, i + 1), cache, trace, video);
+            } else {
+                try (TensorScope scope = TensorScope.open()) {   // a chunk's temporaries go when it is written
+                    decodeChunk(sliceFrames(z5, i, i + 1), cache, trace, video);
+                    cache.keepThrough(scope);
+                }
+            }
             trace.chunkDone(i + 1, frames);
         }
         return video.finish();
@@ -176,7 +184,14 @@ public final class WanVae implements AutoCloseable {
         for (long i = 0; i < latentFrames; i++) {
             long start = i == 0 ? 0 : 1 + WanVaeConfig.TEMPORAL_FACTOR * (i - 1);
             long end = i == 0 ? 1 : start + WanVaeConfig.TEMPORAL_FACTOR;
-            mu.append(encodeChunk(sliceFrames(v5, start, end), cache, trace));
+            if (trace.keepsTensors()) {
+                mu.append(encodeChunk(sliceFrames(v5, start, end), cache, trace));
+            } else {
+                try (TensorScope scope = TensorScope.open()) {
+                    mu.append(encodeChunk(sliceFrames(v5, start, end), cache, trace));
+                    cache.keepThrough(scope);
+                }
+            }
             trace.chunkDone(i + 1, latentFrames);
         }
         return mu.finish();

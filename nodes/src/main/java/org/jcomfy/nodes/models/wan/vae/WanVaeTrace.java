@@ -15,9 +15,15 @@ import org.jcomfy.backend.tensor.Tensor;
  */
 @FunctionalInterface
 public interface WanVaeTrace {
-    WanVaeTrace NONE = (name, value) -> {};
+    WanVaeTrace NONE = onChunkDone((done, total) -> {});
 
     void record(String name, Tensor value);
+
+    /**
+     * Whether {@link #record} keeps the tensors it is given. When it does not, the VAE frees each
+     * chunk's temporaries as soon as the chunk is written (a {@link org.jcomfy.backend.tensor.TensorScope} per chunk).
+     */
+    default boolean keepsTensors() { return true; }
 
     /** Called after chunk {@code done} of {@code total} (1-based) has been written to the output. */
     default void chunkDone(long done, long total) {}
@@ -28,6 +34,8 @@ public interface WanVaeTrace {
             @Override public void record(String name, Tensor value) {}
 
             @Override public void chunkDone(long done, long total) { callback.accept(done, total); }
+
+            @Override public boolean keepsTensors() { return false; }
         };
     }
 }
