@@ -10,6 +10,7 @@ import org.jcomfy.nodes.api.NodeOutput;
 import org.jcomfy.nodes.api.NodeSchema;
 import org.jcomfy.nodes.api.OutputSpec;
 import org.jcomfy.nodes.api.SchemaBuilder;
+import org.jcomfy.nodes.image.ImageScale;
 import org.jcomfy.nodes.types.Conditioning;
 import org.jcomfy.nodes.types.Latent;
 import org.jcomfy.nodes.types.VideoVae;
@@ -52,7 +53,7 @@ public final class WanImageToVideo implements Node {
             VideoVae vae = in.get("vae", VideoVae.class);
             Tensor start = in.get("start_image", Tensor.class);
             long n = Math.min(start.dim(0), length);
-            Tensor resized = ImageResize.bilinearCenterCrop(start.narrow(0, n), width, height);
+            Tensor resized = ImageScale.scale(start.narrow(0, n), width, height, "bilinear", "center");
             // A grey (0.5) video of the full length with the start frames at the front.
             Tensor video = Tensor.zeros(DType.F32, length, height, width, 3);
             for (long i = 0, total = video.numel(); i < total; i++) video.setFloat(i, 0.5f);

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.jcomfy.nodes.output.OutputMetadata;
+import org.jcomfy.nodes.output.SavedFile;
 import java.util.Map;
 import org.jcomfy.backend.tensor.Tensor;
 
@@ -23,14 +25,7 @@ final class ImageFileSaver {
                              JsonNode prompt, JsonNode extraPngInfo) throws IOException {
         int[] bhw = ImageTensors.batchHeightWidth(images);
         SaveImagePath path = SaveImagePath.next(prefix, folder, bhw[2], bhw[1]);
-        Map<String, String> texts = new LinkedHashMap<>();
-        if (prompt != null && !prompt.isNull()) texts.put("prompt", prompt.toString());
-        if (extraPngInfo != null && extraPngInfo.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = extraPngInfo.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                texts.put(e.getKey(), e.getValue().toString());
-            }
-        }
+        Map<String, String> texts = OutputMetadata.of(prompt, extraPngInfo);
         List<Object> results = new ArrayList<>();
         int counter = path.counter();
         for (int b = 0; b < bhw[0]; b++) {
@@ -38,11 +33,7 @@ final class ImageFileSaver {
             String name = path.filename().replace("%batch_num%", Integer.toString(b));
             String file = path.fileName(name, counter, "png");
             PngWriter.write(picture, texts, compressLevel, path.folder().resolve(file));
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("filename", file);
-            entry.put("subfolder", path.subfolder());
-            entry.put("type", type);
-            results.add(entry);
+            results.add(new SavedFile(file, path.subfolder(), type).toUi());
             counter++;
         }
         return results;

@@ -44,8 +44,8 @@ public final class ImageScale implements Node {
         return NodeOutput.of(scale(image, width, height, inputs.getString("upscale_method"), inputs.getString("crop")));
     }
 
-    /** {@code comfy.utils.common_upscale} on [B,H,W,C]. */
-    static Tensor scale(Tensor image, int width, int height, String method, String crop) {
+    /** {@code comfy.utils.common_upscale} on [B,H,W,C]; also used by WanImageToVideo (bilinear, center). */
+    public static Tensor scale(Tensor image, int width, int height, String method, String crop) {
         int batch = Math.toIntExact(image.dim(0)), h = Math.toIntExact(image.dim(1)), w = Math.toIntExact(image.dim(2));
         int channels = Math.toIntExact(image.dim(3));
         int x = 0, y = 0;

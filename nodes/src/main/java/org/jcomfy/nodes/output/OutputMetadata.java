@@ -14,10 +14,12 @@ public final class OutputMetadata {
     private OutputMetadata() {}
 
     public static Map<String, String> of(ExecutionContext context) {
+        return of(context.prompt(), context.extraPngInfo());
+    }
+
+    public static Map<String, String> of(JsonNode prompt, JsonNode extra) {
         Map<String, String> m = new LinkedHashMap<>();
-        JsonNode prompt = context.prompt();
         if (prompt != null && !prompt.isNull()) m.put("prompt", prompt.toString());
-        JsonNode extra = context.extraPngInfo();
         if (extra != null && extra.isObject()) {
             for (Map.Entry<String, JsonNode> e : extra.properties()) m.put(e.getKey(), e.getValue().toString());
         }

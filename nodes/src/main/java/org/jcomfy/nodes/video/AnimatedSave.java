@@ -8,7 +8,7 @@ import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.NodeOutput;
 import org.jcomfy.nodes.output.OutputMetadata;
-import org.jcomfy.nodes.output.SavePath;
+import org.jcomfy.nodes.image.SaveImagePath;
 import org.jcomfy.nodes.output.SavedFile;
 
 /** The shared body of the animated-output nodes: pick the next file name, encode, report the UI entry. */
@@ -22,8 +22,8 @@ final class AnimatedSave {
 
     static NodeOutput save(Tensor frames, double fps, String prefix, VideoFormat format, ExecutionContext context,
                            MetadataWriter afterEncode) throws Exception {
-        SavePath where = SavePath.next(context.outputDirectory(), prefix, frames.dim(2), frames.dim(1));
-        Path file = where.file(where.counter(), format.extension());
+        SaveImagePath where = SaveImagePath.next(prefix, context.outputDirectory(), (int) frames.dim(2), (int) frames.dim(1));
+        Path file = where.folder().resolve(where.fileName(where.filename(), where.counter(), format.extension()));
         Map<String, String> metadata = OutputMetadata.of(context);
         VideoEncoder.encode(frames, fps, format, afterEncode == null ? metadata : Map.of(), file);
         if (afterEncode != null) afterEncode.write(file, metadata);
