@@ -1,0 +1,72 @@
+package org.jcomfy.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import org.jcomfy.backend.io.SafeTensorsFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's headless commands, driven as a user would. */
+class CommandsTest {
+    @TempDir Path dir;
+
+    @Test
+    void run_executes_an_api_prompt_on_a_private_server_and_reports_the_saved_file() throws Exception {
+        Path prompt = dir.resolve("prompt.json");
+        Files.writeString(prompt, """
+                {"1": {"class_type": "EmptyImage", "inputs": {"width": 16, "height": 8, "batch_size": 1, "color": 255}},
+                 "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "cli"}}}""");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = RunCommand.run(new String[] {prompt.toString(), "--base-directory", dir.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("saved output/cli_00001_.png"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.isRegularFile(dir.resolve("output/cli_00001_.png")));
+    }
+
+    @Test
+    void run_reports_a_rejected_prompt_with_its_node_errors_and_exit_code_1() throws Exception {
+        Path prompt = dir.resolve("bad.json");
+        Files.writeString(prompt, """
+                {"1": {"class_type": "EmptyImage", "inputs": {"width": 0, "height": 8, "batch_size": 1, "color": 0}},
+                 "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "cli"}}}""");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = RunCommand.run(new String[] {prompt.toString(), "--base-directory", dir.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), new ArrayList<>());
+        assertEquals(1, code);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("node 1 (EmptyImage)") && e.contains("width"), e);
+    }
+
+    @Test
+    void tensors_runs_the_dit_on_the_golden_inputs_and_writes_its_output() throws Exception {
+        Path golden = Path.of(System.getProperty("jcomfy.testdata"), "golden", "wan-tiny");
+        Path out = dir.resolve("out.safetensors");
+        int code = TensorsCommand.run(new String[] {"dit", "--weights", golden.resolve("weights.safetensors").toString(),
+                "--inputs", golden.resolve("inputs.safetensors").toString(), "--out", out.toString()}, System.err);
+        assertEquals(0, code);
+        try (SafeTensorsFile f = SafeTensorsFile.open(out); SafeTensorsFile expected = SafeTensorsFile.open(golden.resolve("activations.safetensors"))) {
+            float[] a = f.tensor("output").toFloatArray(), b = expected.tensor("output").toFloatArray();
+            double num = 0, den = 0;
+            for (int i = 0; i < a.length; i++) {
+                num += (a[i] - b[i]) * (double) (a[i] - b[i]);
+                den += b[i] * (double) b[i];
+            }
+            assertTrue(Math.sqrt(num / den) <= 1e-5, "relative L2 " + Math.sqrt(num / den));
+        }
+    }
+
+    @Test
+    void tensors_without_its_flags_prints_the_input_names() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, TensorsCommand.run(new String[] {"vae-decode"}, new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("vae-decode  inputs: z"));
+    }
+}
