@@ -73,7 +73,7 @@ public final class Main {
         argv.addAll(List.of(args));
         JcomfyServer server;
         try {
-            server = JcomfyServer.start(options, org.jcomfy.nodes.api.NodeRegistry.load(), argv);
+            server = JcomfyServer.start(options, CustomNodes.load(options.baseDirectory().resolve("custom_nodes")), argv);
         } catch (RuntimeException e) {
             System.err.println("jcomfy serve: " + e.getMessage());
             return 1;

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import org.jcomfy.nodes.api.NodeRegistry;
 import org.jcomfy.nodes.demo.DemoModels;
 import org.jcomfy.nodes.workflow.UiWorkflowConverter;
+import org.jcomfy.server.CustomNodes;
 import org.jcomfy.server.JcomfyServer;
 import org.jcomfy.server.ServerOptions;
 import org.jcomfy.server.ServerOptionsParser;
@@ -64,7 +65,7 @@ public final class RunCommand {
             return 2;
         }
         DemoModels.ensure(options.baseDirectory().resolve("models"), out);
-        NodeRegistry registry = NodeRegistry.load();
+        NodeRegistry registry = CustomNodes.load(options.baseDirectory().resolve("custom_nodes"));
         ObjectNode body = JSON.createObjectNode();
         String clientId = UUID.randomUUID().toString();
         body.put("client_id", clientId);
