@@ -76,6 +76,35 @@ class ReferenceWorkflowsTest {
         }
     }
 
+    @Test
+    void interrupt_stops_sampling_within_a_step() throws Exception {
+        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("stop")) {
+            ObjectNode prompt = preparedPrompt(server, "text_to_video_wan.json");
+            ((ObjectNode) prompt.get("40").get("inputs")).put("width", 64).put("height", 48).put("length", 9);
+            ((ObjectNode) prompt.get("3").get("inputs")).put("steps", 200);
+            String id = server.submit(prompt.toString(), "stop");
+            ws.await(m -> m.path("type").asText().equals("progress") && m.path("data").path("node").asText().equals("3"));
+            assertEquals(200, server.post("/interrupt", "{}").statusCode());
+            List<JsonNode> events = ws.untilDone(id);
+            assertTrue(TestWebSocket.types(events).contains("execution_interrupted"), TestWebSocket.types(events).toString());
+            long stepsAfter = events.stream().filter(e -> e.path("type").asText().equals("progress")).count();
+            assertTrue(stepsAfter <= 2, "sampling went on for " + stepsAfter + " steps after the interrupt");
+        }
+    }
+
+    @Test
+    void a_sampler_comfyui_lists_but_jcomfy_does_not_implement_is_refused_at_validation() throws Exception {
+        try (ExecutionTestServer server = new ExecutionTestServer()) {
+            ObjectNode prompt = preparedPrompt(server, "text_to_video_wan.json");
+            ((ObjectNode) prompt.get("3").get("inputs")).put("sampler_name", "dpm_adaptive");
+            ValidationResult result = new PromptValidator(NodeRegistry.load(), server.environment).validate(prompt, null);
+            JsonNode error = result.nodeErrors().path("3").path("errors").get(0);
+            assertEquals("custom_validation_failed", error.path("type").asText(), result.nodeErrors().toString());
+            assertTrue(error.path("details").asText().contains("'dpm_adaptive' is listed for compatibility with ComfyUI but not implemented"),
+                    error.toString());
+        }
+    }
+
     /** Converts the UI file and points its model names at files present in the server's model folders. */
     private static ObjectNode preparedPrompt(ExecutionTestServer server, String file) throws Exception {
         Path models = server.base.resolve("models");
