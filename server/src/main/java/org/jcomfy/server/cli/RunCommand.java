@@ -83,7 +83,7 @@ public final class RunCommand {
     private static int submitAndFollow(int port, String clientId, ObjectNode body, PrintStream out, PrintStream err,
                                        List<Long> progressTimes) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        Events events = new Events(out, err, progressTimes);
+        Events events = new Events(out, err, progressTimes, body.get("prompt"));
         WebSocket ws = http.newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?clientId=" + clientId), events).join();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/prompt"))
@@ -112,13 +112,15 @@ public final class RunCommand {
         private final PrintStream out, err;
         private final ProgressBar bar;
         private final List<Long> progressTimes;
+        private final JsonNode prompt;
         private final StringBuilder text = new StringBuilder();
         final CompletableFuture<Integer> done = new CompletableFuture<>();
         volatile String promptId;
         private String currentNode = "";
 
-        Events(PrintStream out, PrintStream err, List<Long> progressTimes) {
+        Events(PrintStream out, PrintStream err, List<Long> progressTimes, JsonNode prompt) {
             this.progressTimes = progressTimes;
+            this.prompt = prompt;
             this.out = out;
             this.err = err;
             this.bar = new ProgressBar(out);
@@ -149,7 +151,8 @@ public final class RunCommand {
                         bar.finish();
                         done.complete(0);
                     } else {
-                        currentNode = "node " + data.path("node").asText();
+                        String id = data.path("node").asText();
+                        currentNode = prompt.path(id).path("class_type").asText("node") + " #" + id;
                     }
                 }
                 case "progress" -> {
