@@ -53,17 +53,50 @@ public final class Floats {
         return sign == 1 ? -mag : mag;
     }
 
-    /** Nearest e4m3fn value (saturating at +-448), used to write fp8 test weights. */
+    /**
+     * float32 to float8 e4m3fn, rounding to nearest even as torch's {@code .to(torch.float8_e4m3fn)}
+     * does; values beyond the largest finite 448 saturate to it (torch would give NaN).
+     */
     public static byte floatToE4M3(float f) {
         if (Float.isNaN(f)) return (byte) 0x7f;
-        int best = 0;
-        float bestErr = Float.POSITIVE_INFINITY;
-        for (int i = 0; i < 256; i++) {
-            float v = E4M3[i];
-            if (Float.isNaN(v)) continue;
-            float err = Math.abs(v - f);
-            if (err < bestErr || (err == bestErr && (i & 1) == 0)) { bestErr = err; best = i; }
+        int bits = Float.floatToRawIntBits(f);
+        int sign = bits & 0x80000000;
+        bits ^= sign;
+        int result;
+        if (bits >= (1087 << 20)) {                       // >= 480: beyond the format
+            result = 0x7e;
+        } else if (bits < (121 << 23)) {                  // below 2^-6: subnormal (or zero)
+            int denormMask = 141 << 23;
+            result = Float.floatToRawIntBits(Float.intBitsToFloat(bits) + Float.intBitsToFloat(denormMask)) - denormMask;
+        } else {
+            int mantissaOdd = (bits >>> 20) & 1;
+            bits += ((7 - 127) << 23) + 0x7ffff;          // rebias the exponent, add half an ulp minus one
+            bits += mantissaOdd;                          // ... plus one when odd: ties go to even
+            result = bits >>> 20;
         }
-        return (byte) best;
+        if ((result & 0x7f) == 0x7f) result = 0x7e;       // rounded up onto the NaN pattern: saturate
+        return (byte) (result | (sign >>> 24));
+    }
+
+    /** float32 to float8 e5m2 (nearest even; beyond 57344 saturates to it rather than infinity). */
+    public static byte floatToE5M2(float f) {
+        if (Float.isNaN(f)) return (byte) 0x7f;
+        int bits = Float.floatToRawIntBits(f);
+        int sign = bits & 0x80000000;
+        bits ^= sign;
+        int result;
+        if (bits >= (143 << 23)) {                        // >= 65536: beyond the format
+            result = 0x7b;
+        } else if (bits < (113 << 23)) {                  // below 2^-14: subnormal (or zero)
+            int denormMask = 134 << 23;
+            result = Float.floatToRawIntBits(Float.intBitsToFloat(bits) + Float.intBitsToFloat(denormMask)) - denormMask;
+        } else {
+            int mantissaOdd = (bits >>> 21) & 1;
+            bits += ((15 - 127) << 23) + 0xfffff;
+            bits += mantissaOdd;
+            result = bits >>> 21;
+        }
+        if ((result & 0x7f) >= 0x7c) result = 0x7b;       // rounded up to infinity: saturate
+        return (byte) (result | (sign >>> 24));
     }
 }

@@ -169,6 +169,7 @@ public final class Tensor {
             case BF16 -> data.setAtIndex(I16, i, Floats.floatToBf16(v));
             case F16 -> data.setAtIndex(I16, i, Floats.floatToF16(v));
             case F8_E4M3FN -> data.set(ValueLayout.JAVA_BYTE, i, Floats.floatToE4M3(v));
+            case F8_E5M2 -> data.set(ValueLayout.JAVA_BYTE, i, Floats.floatToE5M2(v));
             case I64 -> data.setAtIndex(I64, i, (long) v);
             case I32 -> data.setAtIndex(I32, i, (int) v);
             default -> throw new UnsupportedOperationException("setFloat on " + dtype);

@@ -2,6 +2,7 @@ package org.jcomfy.nodes.loaders;
 
 import java.nio.file.Path;
 import org.jcomfy.backend.device.Device;
+import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.nodes.models.wan.dit.WanDit;
 import org.jcomfy.nodes.models.wan.t5.UmT5TextEncoder;
 import org.jcomfy.nodes.models.wan.vae.WanVae;
@@ -14,12 +15,21 @@ final class WanAdapters {
     private WanAdapters() {}
 
     static DiffusionNet loadDiffusionNet(Path file, String weightDtype, Device device) {
-        if (!"default".equals(weightDtype)) {
-            // Weights always stay in the dtype the file stores; re-quantising to fp8 on load is not implemented.
-            throw new IllegalArgumentException("weight_dtype '" + weightDtype + "' is not supported yet: use 'default' "
-                    + "(jcomfy keeps weights in the file's dtype; load an fp8 file to run in fp8)");
-        }
-        return new WanDiffusionNet(WanDit.load(file, device.kernels()).model(), device.kernels());
+        return new WanDiffusionNet(WanDit.load(file, device.kernels(), matrixDtype(weightDtype)).model(), device.kernels());
+    }
+
+    /**
+     * UNETLoader's weight_dtype: {@code default} keeps the file's dtype; the fp8 choices store the linear
+     * matrices in fp8 (widened inside the GEMM). {@code fp8_e4m3fn_fast} selects fp8 matrix units on GPUs;
+     * on the CPU it is the same as {@code fp8_e4m3fn}.
+     */
+    static DType matrixDtype(String weightDtype) {
+        return switch (weightDtype) {
+            case "default" -> null;
+            case "fp8_e4m3fn", "fp8_e4m3fn_fast" -> DType.F8_E4M3FN;
+            case "fp8_e5m2" -> DType.F8_E5M2;
+            default -> throw new IllegalArgumentException("unknown weight_dtype '" + weightDtype + "'");
+        };
     }
 
     static TextEncoder loadTextEncoder(Path file, Device device) {

@@ -2,6 +2,7 @@ package org.jcomfy.nodes.models.wan.dit;
 
 import java.nio.file.Path;
 import org.jcomfy.backend.kernels.Kernels;
+import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.nodes.models.wan.weights.WeightSource;
 
 /**
@@ -22,7 +23,13 @@ public final class WanDit {
     }
 
     public static Loaded load(Path file, Kernels kernels) {
-        WeightSource source = WeightSource.open(file);
+        return load(file, kernels, null);
+    }
+
+    /** As {@link #load(Path, Kernels)}, with the linear layers' matrices converted to {@code matrixDtype} (null: as stored). */
+    public static Loaded load(Path file, Kernels kernels, DType matrixDtype) {
+        WeightSource opened = WeightSource.open(file);
+        WeightSource source = matrixDtype == null ? opened : opened.withMatricesAs(matrixDtype);
         try {
             WanConfig config = detect(source);
             return new Loaded(new WanModel(config, WanWeights.load(source, config), kernels), source);

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jcomfy.backend.io.SafeTensorsFile;
+import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
@@ -69,6 +70,19 @@ public final class WeightSource implements WeightReader, AutoCloseable {
             shapes.put(name, stored.get(key).shape());
         });
         return new WeightSource(origin, Collections.unmodifiableMap(shapes), tensors::get, Map.of(), () -> { });
+    }
+
+    /**
+     * The same weights with every matrix ({@code *.weight} of rank 2, the linear layers) converted to
+     * {@code dtype} as it is taken: UNETLoader's fp8 {@code weight_dtype}, which halves a bf16 model's
+     * memory. Biases, norms, modulations and the patch convolution keep their stored dtype, as in ComfyUI.
+     */
+    public WeightSource withMatricesAs(DType dtype) {
+        Function<String, Tensor> cast = key -> {
+            Tensor t = tensors.apply(key);
+            return key.endsWith(".weight") && t.rank() == 2 && t.dtype() != dtype ? t.copyAs(dtype) : t;
+        };
+        return new WeightSource(origin + " (matrices as " + dtype + ")", shapes, cast, metadata, resource);
     }
 
     /** Where the weights come from, for messages. */
