@@ -28,8 +28,8 @@ public final class ExecutionApi implements AutoCloseable {
         this.queue = new PromptQueue(this::broadcastStatus);
         OutputCache cache = new OutputCache(runtime.options().cacheMode(), runtime.options().cacheLruSize());
         String previewMethod = runtime.options().previewMethod() == null ? "auto" : runtime.options().previewMethod();
-        this.worker = new PromptWorker(queue, history, runtime.nodes(), runtime.environment(), cache, sessions, interrupt,
-                previewMethod);
+        this.worker = new PromptWorker(queue, history,
+                new RunServices(runtime.nodes(), runtime.environment(), cache, sessions, interrupt, previewMethod));
         this.promptRoutes = new PromptRoutes(queue, new PromptValidator(runtime.nodes(), runtime.environment()));
         this.queueRoutes = new QueueRoutes(queue);
         this.historyRoutes = new HistoryRoutes(history);

@@ -7,16 +7,19 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 
-/** The one Jackson mapper of the execution side (object key order is kept) and small node helpers. */
+/**
+ * The execution side's JSON helpers on the server's one mapper ({@link org.jcomfy.server.http.Json}):
+ * integer nodes for validation, and the WebSocket message envelope.
+ */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = org.jcomfy.server.http.Json.MAPPER;
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Json() {}
 
-    public static ObjectNode object() { return NODES.objectNode(); }
+    public static ObjectNode object() { return org.jcomfy.server.http.Json.object(); }
 
-    public static ArrayNode array() { return NODES.arrayNode(); }
+    public static ArrayNode array() { return org.jcomfy.server.http.Json.array(); }
 
     /** An integer node of the smallest kind (int, long, big), so equal numbers give equal nodes. */
     static JsonNode integer(BigInteger v) {

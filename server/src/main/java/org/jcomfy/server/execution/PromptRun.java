@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import org.jcomfy.nodes.api.ExecutionInterrupted;
 import org.jcomfy.nodes.api.Node;
-import org.jcomfy.nodes.api.NodeEnvironment;
-import org.jcomfy.nodes.api.NodeRegistry;
 
 /**
  * Executes one prompt (§6.1–6.9): {@code execution_start}, {@code execution_cached}, then the
@@ -23,26 +21,15 @@ import org.jcomfy.nodes.api.NodeRegistry;
  */
 final class PromptRun {
     private final QueueItem item;
-    private final NodeRegistry registry;
-    private final NodeEnvironment environment;
-    private final OutputCache cache;
-    private final ClientSessions sessions;
-    private final InterruptFlag interrupt;
-    private final String defaultPreviewMethod;
+    private final RunServices services;
     private final PromptEvents events;
     private final ProgressState progressState;
     private volatile String executingNode;
 
-    PromptRun(QueueItem item, NodeRegistry registry, NodeEnvironment environment, OutputCache cache,
-              ClientSessions sessions, InterruptFlag interrupt, String defaultPreviewMethod) {
+    PromptRun(QueueItem item, RunServices services) {
         this.item = item;
-        this.registry = registry;
-        this.environment = environment;
-        this.cache = cache;
-        this.sessions = sessions;
-        this.interrupt = interrupt;
-        this.defaultPreviewMethod = defaultPreviewMethod;
-        this.events = new PromptEvents(sessions, item.clientId());
+        this.services = services;
+        this.events = new PromptEvents(services.sessions(), item.clientId());
         this.progressState = new ProgressState(item.promptId(), events);
     }
 
@@ -56,12 +43,12 @@ final class PromptRun {
         ObjectNode prompt = item.prompt();
         events.lifecycle("execution_start", Json.object().put("prompt_id", promptId), false);
 
-        CacheKeys keys = new CacheKeys(prompt, registry, environment);
+        CacheKeys keys = new CacheKeys(prompt, services.registry(), services.environment());
         Map<String, Object> keyOf = new HashMap<>();
         prompt.fieldNames().forEachRemaining(id -> keyOf.put(id, keys.keyOf(id)));
-        cache.prepareFor(new HashSet<>(keyOf.values()));
+        services.cache().prepareFor(new HashSet<>(keyOf.values()));
         List<String> cachedAtStart = new ArrayList<>();
-        for (String id : (Iterable<String>) prompt::fieldNames) if (cache.get(keyOf.get(id)) != null) cachedAtStart.add(id);
+        for (String id : (Iterable<String>) prompt::fieldNames) if (services.cache().get(keyOf.get(id)) != null) cachedAtStart.add(id);
         ObjectNode cachedData = Json.object();
         cachedAtStart.forEach(cachedData.putArray("nodes")::add);
         cachedData.put("prompt_id", promptId);
@@ -73,7 +60,7 @@ final class PromptRun {
         ObjectNode meta = Json.object();
         // Cached sources are read once, here: a bounded cache may evict them while the prompt runs.
         ExecutionList list = new ExecutionList(prompt, item.outputs(), this::isOutputNode, id -> {
-            NodeResult hit = results.containsKey(id) ? results.get(id) : cache.get(keyOf.get(id));
+            NodeResult hit = results.containsKey(id) ? results.get(id) : services.cache().get(keyOf.get(id));
             if (hit != null) results.put(id, hit);
             return hit != null;
         });
@@ -86,7 +73,7 @@ final class PromptRun {
                 success = false;
                 break;
             }
-            NodeResult cached = results.containsKey(id) ? results.get(id) : cache.get(keyOf.get(id));
+            NodeResult cached = results.containsKey(id) ? results.get(id) : services.cache().get(keyOf.get(id));
             if (cached != null) {
                 replayCached(id, cached, uiOutputs, meta);
                 results.put(id, cached);
@@ -103,7 +90,7 @@ final class PromptRun {
     }
 
     private boolean isOutputNode(String id) {
-        Node n = registry.get(item.prompt().path(id).path("class_type").asText());
+        Node n = services.registry().get(item.prompt().path(id).path("class_type").asText());
         return n != null && n.schema().outputNode();
     }
 
@@ -122,21 +109,21 @@ final class PromptRun {
 
     private boolean execute(String id, Map<String, Object> keyOf, Map<String, NodeResult> results, ObjectNode uiOutputs,
                             ObjectNode meta, Set<String> executed, List<String> cachedAtStart) {
-        Node node = registry.get(item.prompt().get(id).get("class_type").asText());
+        Node node = services.registry().get(item.prompt().get(id).get("class_type").asText());
         NodeCall call = null;
         try {
-            if (interrupt.isRaised()) throw new ExecutionInterrupted();
+            if (services.interrupt().isRaised()) throw new ExecutionInterrupted();
             executingNode = id;
             ObjectNode executing = Json.object().put("node", id).put("display_node", id).put("prompt_id", item.promptId());
             progressState.start(id);
             events.toClient("executing", executing);
             call = new NodeCall(node, (ObjectNode) item.prompt().get(id).get("inputs"),
                     link -> upstreamValues(link, keyOf, results), type -> hiddenValue(type, id));
-            RunningContext context = new RunningContext(environment, item, id, events, progressState, interrupt,
-                    sessions, defaultPreviewMethod);
+            RunningContext context = new RunningContext(services.environment(), item, id, events, progressState, services.interrupt(),
+                    services.sessions(), services.defaultPreviewMethod());
             NodeResult result = call.run(context);
             results.put(id, result);
-            cache.put(keyOf.get(id), result);
+            services.cache().put(keyOf.get(id), result);
             if (result.ui() != null) {
                 JsonNode ui = Json.MAPPER.valueToTree(result.ui());
                 uiOutputs.set(id, ui);
@@ -155,7 +142,7 @@ final class PromptRun {
             events.lifecycle("execution_interrupted", data, true);
             return false;
         } catch (Throwable t) {
-            if (t instanceof OutOfMemoryError) environment.shared().clear();
+            if (t instanceof OutOfMemoryError) services.environment().shared().clear();
             failure(id, t, t.getClass().getName(), call == null ? Map.of() : call.inputs(), executed, cachedAtStart);
             return false;
         }
@@ -164,7 +151,7 @@ final class PromptRun {
     private List<Object> upstreamValues(JsonNode link, Map<String, Object> keyOf, Map<String, NodeResult> results) {
         String source = link.get(0).textValue();
         NodeResult r = results.get(source);
-        if (r == null) r = cache.get(keyOf.get(source));
+        if (r == null) r = services.cache().get(keyOf.get(source));
         if (r == null) throw new IllegalStateException("node " + source + " has no output to read");
         return r.outputs().get(link.get(1).intValue());
     }

@@ -1,8 +1,6 @@
 package org.jcomfy.server.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jcomfy.nodes.api.NodeEnvironment;
-import org.jcomfy.nodes.api.NodeRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,25 +14,14 @@ final class PromptWorker implements Runnable {
 
     private final PromptQueue queue;
     private final History history;
-    private final NodeRegistry registry;
-    private final NodeEnvironment environment;
-    private final OutputCache cache;
-    private final ClientSessions sessions;
-    private final InterruptFlag interrupt;
-    private final String defaultPreviewMethod;
+    private final RunServices services;
     private volatile PromptRun current;
     private volatile boolean stopped;
 
-    PromptWorker(PromptQueue queue, History history, NodeRegistry registry, NodeEnvironment environment, OutputCache cache,
-                 ClientSessions sessions, InterruptFlag interrupt, String defaultPreviewMethod) {
+    PromptWorker(PromptQueue queue, History history, RunServices services) {
         this.queue = queue;
         this.history = history;
-        this.registry = registry;
-        this.environment = environment;
-        this.cache = cache;
-        this.sessions = sessions;
-        this.interrupt = interrupt;
-        this.defaultPreviewMethod = defaultPreviewMethod;
+        this.services = services;
     }
 
     /** The node the running prompt of {@code sid} is executing, or null. */
@@ -63,8 +50,8 @@ final class PromptWorker implements Runnable {
     }
 
     private void runOne(QueueItem item) {
-        interrupt.reset();
-        PromptRun run = new PromptRun(item, registry, environment, cache, sessions, interrupt, defaultPreviewMethod);
+        services.interrupt().reset();
+        PromptRun run = new PromptRun(item, services);
         current = run;
         ObjectNode entry;
         try {
@@ -84,7 +71,7 @@ final class PromptWorker implements Runnable {
         if (item.clientId() != null) {
             ObjectNode data = Json.object().putNull("node");
             data.put("prompt_id", item.promptId());
-            sessions.send(item.clientId(), "executing", data);
+            services.sessions().send(item.clientId(), "executing", data);
         }
     }
 
@@ -92,8 +79,8 @@ final class PromptWorker implements Runnable {
         PromptQueue.FreeRequest free = queue.takeFreeRequest();
         if (free == null) return;
         try {
-            if (free.unloadModels() || free.freeMemory()) environment.shared().clear();
-            if (free.freeMemory()) cache.reset();
+            if (free.unloadModels() || free.freeMemory()) services.environment().shared().clear();
+            if (free.freeMemory()) services.cache().reset();
         } catch (RuntimeException e) {
             LOG.warn("freeing memory failed", e);
         }
