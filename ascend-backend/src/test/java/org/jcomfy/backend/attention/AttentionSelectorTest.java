@@ -1,7 +1,7 @@
 package org.jcomfy.backend.attention;
 
 import static org.jcomfy.backend.attention.AttentionTestData.random;
-import static org.jcomfy.backend.attention.AttentionTestData.relativeL2;
+import static org.jcomfy.backend.tensor.TensorMetrics.relativeL2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

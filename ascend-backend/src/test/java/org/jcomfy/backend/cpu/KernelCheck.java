@@ -9,6 +9,7 @@ import java.util.Random;
 import org.jcomfy.backend.kernels.ReferenceKernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorMetrics;
 
 /** Shared pieces of the CPU kernel tests: the variants under test, random tensors, the comparison. */
 final class KernelCheck {
@@ -48,21 +49,11 @@ final class KernelCheck {
         return t;
     }
 
-    /** Same shape, float32, and relative L2 error {@code ‖a − e‖ / ‖e‖ ≤ tolerance}. */
+    /** Same shape, float32, NaN where the reference has NaN, and relative L2 error within {@code tolerance}. */
     static void assertClose(Tensor expected, Tensor actual, double tolerance, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         assertTrue(actual.dtype() == DType.F32 || !expected.dtype().isFloatingPoint(), what + ": dtype " + actual.dtype());
-        double diff = 0, norm = 0;
-        for (long i = 0, n = expected.numel(); i < n; i++) {
-            double e = expected.getDouble(i), a = actual.getDouble(i);
-            if (Double.isNaN(e) || Double.isNaN(a)) {
-                assertTrue(Double.isNaN(e) && Double.isNaN(a), what + ": NaN mismatch at " + i);
-                continue;
-            }
-            diff += (a - e) * (a - e);
-            norm += e * e;
-        }
-        double rel = norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+        double rel = TensorMetrics.relativeL2(actual, expected);
         assertTrue(rel <= tolerance, what + ": relative L2 error " + rel + " > " + tolerance);
     }
 }

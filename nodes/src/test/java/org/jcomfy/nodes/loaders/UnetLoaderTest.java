@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorMetrics;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.testing.TestContext;
 import org.jcomfy.nodes.types.DiffusionModel;
@@ -37,12 +38,7 @@ class UnetLoaderTest {
             ctxT = ctxT.reshape(1, ctxT.dim(0), ctxT.dim(1));
             float[] out = model.net().forward(x, new double[] {in.tensor("t").getDouble(0)}, ctxT, Map.of()).toFloatArray();
             float[] expected = act.tensor("output").toFloatArray();
-            double num = 0, den = 0;
-            for (int i = 0; i < out.length; i++) {
-                num += Math.pow(out[i] - expected[i], 2);
-                den += Math.pow(expected[i], 2);
-            }
-            double rel = Math.sqrt(num / den);
+            double rel = TensorMetrics.relativeL2(out, expected);
             double bound = switch (weightDtype) {
                 case "default" -> 1e-5;   // the golden's own precision
                 case "fp8_e5m2" -> 0.25;  // 2 mantissa bits

@@ -1,5 +1,6 @@
 package org.jcomfy.nodes.sampling;
 
+import static org.jcomfy.backend.tensor.TensorMetrics.relativeL2;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,16 +45,6 @@ class KSamplerRunTest {
         };
     }
 
-    static double relL2(float[] a, float[] b) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num += (a[i] - b[i]) * (double) (a[i] - b[i]);
-            den += b[i] * (double) b[i];
-        }
-        return Math.sqrt(num / den);
-    }
-
     @Test
     void ksampler_uses_the_scheduler_schedule_and_uni_pc_drops_the_penultimate_sigma() {
         float[] euler = KSamplerRun.sigmas(WAN, KSamplerSettings.ksampler(0, 20, 6, "euler", "simple", 1.0));
@@ -93,7 +84,7 @@ class KSamplerRunTest {
         float[] out = KSamplerRun.run(pointModel(calls), WAN, LatentFormat.WAN21, SHAPE, new float[N], null, 0.25f, -1f,
                 KSamplerSettings.ksampler(42, 8, 1.0, "euler", "simple", 1.0), null);
         float[] expected = LatentFormat.WAN21.processOut(filled(0.25f), SHAPE);
-        assertTrue(relL2(out, expected) < 1e-5, "rel " + relL2(out, expected));
+        assertTrue(relativeL2(out, expected) < 1e-5, "rel " + relativeL2(out, expected));
         assertEquals(8, calls.size(), "cfg 1 evaluates only the positive conditioning");
         assertTrue(calls.stream().allMatch(c -> c.startsWith("0.25@")), calls.toString());
         assertEquals("0.25@1000.0", calls.getFirst(), "sigma 1 is timestep 1000");
@@ -124,7 +115,7 @@ class KSamplerRunTest {
                 KSamplerSettings.advanced(true, 7, 20, 1.0, "euler", "simple", 0, 10, true), null);
         float[] stage2 = KSamplerRun.run(swirlModel(), WAN, f, SHAPE, stage1, null, 0.2f, 0f,
                 KSamplerSettings.advanced(false, 7, 20, 1.0, "euler", "simple", 10, 10000, false), null);
-        assertTrue(relL2(stage2, single) < 1e-5, "hand-off differs: " + relL2(stage2, single));
+        assertTrue(relativeL2(stage2, single) < 1e-5, "hand-off differs: " + relativeL2(stage2, single));
     }
 
     @Test

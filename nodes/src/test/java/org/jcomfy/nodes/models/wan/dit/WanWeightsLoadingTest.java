@@ -13,6 +13,7 @@ import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.io.SafeTensorsWriter;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorMetrics;
 import org.jcomfy.nodes.models.wan.weights.WeightsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class WanWeightsLoadingTest {
         try (WanDit.Loaded dit = WanDit.load(file, WanTinyGolden.kernels())) {
             assertEquals(DType.BF16, dit.model().weights().blocks().get(0).ffn1().weight().dtype());
         }
-        double err = WanTinyGolden.relativeL2(run(file), batched(golden("output")));
+        double err = TensorMetrics.relativeL2(run(file), batched(golden("output")));
         assertTrue(err < 1e-2, "bf16 relative error " + err);
         assertTrue(err > 1e-5, "bf16 weights cannot give float32 accuracy; were they widened on load? " + err);
     }
@@ -65,7 +66,7 @@ class WanWeightsLoadingTest {
             out.put("scaled_fp8", Tensor.zeros(DType.F8_E4M3FN, 0));
             Path file = dir.resolve("fp8_scaled.safetensors");
             SafeTensorsWriter.write(file, out, f.metadata());
-            double err = WanTinyGolden.relativeL2(run(file), batched(golden("output")));
+            double err = TensorMetrics.relativeL2(run(file), batched(golden("output")));
             assertTrue(err < 0.1, "fp8 relative error " + err);
         }
     }

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,20 +126,9 @@ class WanVaeGoldenTest {
     static void assertClose(String name, Tensor expected, Tensor actual) {
         assertTrue(actual != null, name + " was not recorded");
         assertEquals(expected.numel(), actual.numel(), name + ": element count");
-        double err = relativeL2(expected, actual);
+        double err = TensorMetrics.relativeL2(actual, expected);
         System.out.printf("wanvae-tiny %-36s relative L2 %.3e%n", name, err);
         assertTrue(err <= TOLERANCE, name + ": relative L2 " + err + " > " + TOLERANCE);
-    }
-
-    static double relativeL2(Tensor expected, Tensor actual) {
-        float[] e = expected.toFloatArray(), a = actual.toFloatArray();
-        double diff = 0, norm = 0;
-        for (int i = 0; i < e.length; i++) {
-            double d = (double) a[i] - e[i];
-            diff += d * d;
-            norm += (double) e[i] * e[i];
-        }
-        return Math.sqrt(diff / Math.max(norm, 1e-30));
     }
 
     /** Collects per-chunk trace values and joins them along time, as the golden hooks did. */
