@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.nodes.api.NodeRegistry;
 import org.jcomfy.server.execution.ExecutionApi;
@@ -53,14 +54,20 @@ public final class JcomfyServer implements AutoCloseable {
         return start(options, NodeRegistry.load(), List.of("jcomfy", "serve"));
     }
 
+    /** Starts on the CPU device with {@link BackendOptions#defaults()} (tests, embedding). */
     public static JcomfyServer start(ServerOptions options, NodeRegistry nodes, List<String> argv) {
+        return start(options, nodes, argv, BackendOptions.defaults());
+    }
+
+    /** Starts on the CPU device set up as {@code backend} says (what {@code jcomfy serve} and {@code run} read at start-up). */
+    public static JcomfyServer start(ServerOptions options, NodeRegistry nodes, List<String> argv, BackendOptions backend) {
         prepareDirectories(options);
         ModelFolders models = ModelFolders.defaults(options.baseDirectory(), options.outputDirectory());
         Path defaultYaml = options.baseDirectory().resolve("extra_model_paths.yaml");
         if (Files.isRegularFile(defaultYaml)) ExtraModelPaths.load(defaultYaml, models);
         for (Path yaml : options.extraModelPathsConfig()) ExtraModelPaths.load(yaml, models);
 
-        ServerEnvironment environment = new ServerEnvironment(options, models, Devices.cpu(),
+        ServerEnvironment environment = new ServerEnvironment(options, models, Devices.cpu(backend),
                 ByteBudgetSharedObjects.forThisMachine());
         ServerRuntime runtime = new ServerRuntime(options, nodes, environment);
         ServerState state = new ServerState(runtime, models, LogBuffer.installed(), List.copyOf(argv),

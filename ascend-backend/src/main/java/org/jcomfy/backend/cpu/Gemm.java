@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * Single-threaded float32 matrix multiply on segments, row-major:

@@ -10,6 +10,7 @@ import org.jcomfy.backend.kernels.ReferenceKernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorMetrics;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /** Shared pieces of the CPU kernel tests: the variants under test, random tensors, the comparison. */
 final class KernelCheck {
@@ -19,6 +20,8 @@ final class KernelCheck {
 
     /** Three threads, so that work splits unevenly. */
     private static final CpuThreads THREADS = new CpuThreads(3);
+    /** One per core, as the device runs. */
+    private static final CpuThreads MACHINE = new CpuThreads(Runtime.getRuntime().availableProcessors());
 
     /** Every path: vectors or scalar loops, OpenBLAS or the Java GEMM. */
     static List<CpuKernels> variants() {
@@ -26,7 +29,7 @@ final class KernelCheck {
                 new CpuKernels(THREADS, REFERENCE::attention, true, true),
                 new CpuKernels(THREADS, REFERENCE::attention, true, false),
                 new CpuKernels(THREADS, REFERENCE::attention, false, false),
-                new CpuKernels(CpuThreads.shared(), REFERENCE::attention, false, true));
+                new CpuKernels(MACHINE, REFERENCE::attention, false, true));
     }
 
     static Tensor random(long seed, long... shape) {

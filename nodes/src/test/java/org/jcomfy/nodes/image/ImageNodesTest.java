@@ -21,6 +21,7 @@ import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.api.NodeOutput;
 import org.jcomfy.nodes.api.NodeRegistry;
+import org.jcomfy.nodes.testing.TestContext;
 import org.junit.jupiter.api.Test;
 
 /** The image nodes called directly, against ComfyUI's behaviour. */

@@ -32,6 +32,12 @@ public final class TestContext implements ExecutionContext {
     private JsonNode prompt = JSON.createObjectNode();
     private JsonNode extraPngInfo = JSON.createObjectNode().set("workflow", JSON.createObjectNode().put("version", 0.4));
 
+    /** In a fresh temporary folder (left for the system's temp cleaner, as {@code Files.createTempDirectory} leaves it). */
+    public TestContext() throws IOException {
+        this(Files.createTempDirectory("jcomfy-nodes-test"));
+    }
+
+    /** In {@code root} (a JUnit {@code @TempDir}), with its input, output, temp and models folders made. */
     public TestContext(Path root) {
         this.root = root;
         try {

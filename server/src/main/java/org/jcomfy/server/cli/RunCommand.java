@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.nodes.api.NodeRegistry;
 import org.jcomfy.nodes.demo.DemoModels;
 import org.jcomfy.nodes.workflow.UiWorkflowConverter;
@@ -35,12 +36,13 @@ public final class RunCommand {
 
     private RunCommand() {}
 
-    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        return run(args, out, err, new ArrayList<>());
+    public static int run(String[] args, PrintStream out, PrintStream err, BackendOptions backend) throws Exception {
+        return run(args, out, err, backend, new ArrayList<>());
     }
 
-    /** As {@link #run(String[], PrintStream, PrintStream)}, adding the time (ns) of each progress event to {@code progressTimes}. */
-    public static int run(String[] args, PrintStream out, PrintStream err, List<Long> progressTimes) throws Exception {
+    /** As {@link #run(String[], PrintStream, PrintStream, BackendOptions)}, adding the time (ns) of each progress event to {@code progressTimes}. */
+    public static int run(String[] args, PrintStream out, PrintStream err, BackendOptions backend, List<Long> progressTimes)
+            throws Exception {
         Path workflowFile = null;
         List<String> flags = new ArrayList<>(List.of("--port", "0"));
         for (String a : args) {
@@ -75,7 +77,7 @@ public final class RunCommand {
         } else {
             body.set("prompt", workflow);
         }
-        try (JcomfyServer server = JcomfyServer.start(options, registry, List.of("jcomfy", "run"))) {
+        try (JcomfyServer server = JcomfyServer.start(options, registry, List.of("jcomfy", "run"), backend)) {
             return submitAndFollow(server.port(), clientId, body, out, err, progressTimes);
         }
     }

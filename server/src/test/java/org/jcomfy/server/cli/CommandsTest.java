@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.TensorMetrics;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher's headless commands, driven as a user would. */
 class CommandsTest {
+    private static final BackendOptions DEFAULTS = BackendOptions.defaults();
+
     @TempDir Path dir;
 
     @Test
@@ -26,7 +29,7 @@ class CommandsTest {
                  "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "cli"}}}""");
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code = RunCommand.run(new String[] {prompt.toString(), "--base-directory", dir.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), DEFAULTS);
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("saved output/cli_00001_.png"), out.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(dir.resolve("output/cli_00001_.png")));
@@ -40,7 +43,7 @@ class CommandsTest {
                  "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "cli"}}}""");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = RunCommand.run(new String[] {prompt.toString(), "--base-directory", dir.toString()},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), new ArrayList<>());
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), DEFAULTS, new ArrayList<>());
         assertEquals(1, code);
         String e = err.toString(StandardCharsets.UTF_8);
         assertTrue(e.contains("node 1 (EmptyImage)") && e.contains("width"), e);
@@ -51,7 +54,7 @@ class CommandsTest {
         Path golden = Path.of(System.getProperty("jcomfy.testdata"), "golden", "wan-tiny");
         Path out = dir.resolve("out.safetensors");
         int code = TensorsCommand.run(new String[] {"dit", "--weights", golden.resolve("weights.safetensors").toString(),
-                "--inputs", golden.resolve("inputs.safetensors").toString(), "--out", out.toString()}, System.err);
+                "--inputs", golden.resolve("inputs.safetensors").toString(), "--out", out.toString()}, System.err, DEFAULTS);
         assertEquals(0, code);
         try (SafeTensorsFile f = SafeTensorsFile.open(out); SafeTensorsFile expected = SafeTensorsFile.open(golden.resolve("activations.safetensors"))) {
             double err = TensorMetrics.relativeL2(f.tensor("output"), expected.tensor("output"));
@@ -62,7 +65,7 @@ class CommandsTest {
     @Test
     void tensors_without_its_flags_prints_the_input_names() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(2, TensorsCommand.run(new String[] {"vae-decode"}, new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertEquals(2, TensorsCommand.run(new String[] {"vae-decode"}, new PrintStream(err, true, StandardCharsets.UTF_8), DEFAULTS));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("vae-decode  inputs: z"));
     }
 }

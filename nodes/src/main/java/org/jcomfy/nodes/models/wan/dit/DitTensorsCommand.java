@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.io.SafeTensorsWriter;
@@ -46,11 +47,12 @@ public final class DitTensorsCommand {
             throw new IllegalArgumentException("usage: tensors dit --weights W.safetensors --inputs I.safetensors"
                     + " --out O.safetensors (got " + Arrays.toString(args) + ")");
         }
-        run(flags.get("--weights"), flags.get("--inputs"), flags.get("--out"));
+        run(flags.get("--weights"), flags.get("--inputs"), flags.get("--out"),
+                Devices.cpu(BackendOptions.fromSystemProperties()).kernels());
     }
 
-    public static void run(Path weights, Path inputs, Path out) throws IOException {
-        Kernels k = Devices.cpu().kernels();
+    /** Runs on {@code k}, the kernels of the device the caller set up. */
+    public static void run(Path weights, Path inputs, Path out, Kernels k) throws IOException {
         Map<String, Tensor> results = new LinkedHashMap<>();
         try (WanDit.Loaded dit = WanDit.load(weights, k); SafeTensorsFile in = SafeTensorsFile.open(inputs)) {
             WanModel model = dit.model();

@@ -1,4 +1,4 @@
-package org.jcomfy.backend.cpu;
+package org.jcomfy.backend.threads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
