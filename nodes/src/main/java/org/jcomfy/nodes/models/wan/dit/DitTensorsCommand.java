@@ -11,6 +11,7 @@ import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.io.SafeTensorsWriter;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.ActivationRecorder;
 
 /**
  * The core of {@code ./jcomfy tensors dit --weights W --inputs I --out O}: runs the DiT on
@@ -67,7 +68,7 @@ public final class DitTensorsCommand {
                 @Override public boolean wants(String name) {
                     return !name.startsWith("block") || name.startsWith("block0_") || name.matches("block\\d+_out");
                 }
-                @Override public void record(String name, Tensor value) {
+                @Override public void accept(String name, Tensor value) {
                     if (!name.equals("output")) results.put(name, value);
                 }
             };

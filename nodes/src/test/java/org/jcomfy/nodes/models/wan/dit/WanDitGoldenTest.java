@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.ActivationRecorder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

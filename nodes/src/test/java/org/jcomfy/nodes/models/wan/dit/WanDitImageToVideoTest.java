@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.ActivationRecorder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -12,6 +12,7 @@ import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorMetrics;
+import org.jcomfy.nodes.models.ActivationRecorder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,8 @@ class UmT5GoldenTest {
         long[] ids = Arrays.copyOf(inputs.tensor("ids").toLongArray(), REAL_TOKENS);
         long[] ones = new long[REAL_TOKENS];
         Arrays.fill(ones, 1);
-        Tensor out = encoder.encode(Tensor.ofLongs(ids, 1, REAL_TOKENS), Tensor.ofLongs(ones, 1, REAL_TOKENS), recorded::put);
+        Tensor out = encoder.encode(Tensor.ofLongs(ids, 1, REAL_TOKENS), Tensor.ofLongs(ones, 1, REAL_TOKENS),
+                ActivationRecorder.into(recorded));
 
         String[] names = {"token_embedding_out", "block0_pos_bias", "block0_norm1_out", "block0_attn_out",
                 "block0_norm2_out", "block0_ffn_out", "block0_out", "block1_pos_bias", "block1_out"};
