@@ -42,8 +42,7 @@ final class WanVideoVae implements VideoVae {
 
     @Override
     public Tensor encode(Tensor images, ProgressListener progress) {
-        Tensor mu = vae.encode(WanVaePixels.videoFromImages(images, k), progress);
-        return mu.reshape(1, mu.dim(0), mu.dim(1), mu.dim(2), mu.dim(3));
+        return vae.encode(WanVaePixels.videoFromImages(images, k), progress).batchOfOne();
     }
 
     private Tensor perSample(Tensor latent, java.util.function.Function<Tensor, Tensor> decodeOne) {

@@ -32,10 +32,8 @@ class UnetLoaderTest {
         assertEquals(8.0, model.shift(), "Wan's default shift until ModelSamplingSD3 changes it");
         try (SafeTensorsFile in = SafeTensorsFile.open(golden.resolve("inputs.safetensors"));
              SafeTensorsFile act = SafeTensorsFile.open(golden.resolve("activations.safetensors"))) {
-            Tensor x = in.tensor("x").toF32();
-            x = x.reshape(1, x.dim(0), x.dim(1), x.dim(2), x.dim(3));
-            Tensor ctxT = in.tensor("context").toF32();
-            ctxT = ctxT.reshape(1, ctxT.dim(0), ctxT.dim(1));
+            Tensor x = in.tensor("x").toF32().batchOfOne();
+            Tensor ctxT = in.tensor("context").toF32().batchOfOne();
             float[] out = model.net().forward(x, new double[] {in.tensor("t").getDouble(0)}, ctxT, Map.of()).toFloatArray();
             float[] expected = act.tensor("output").toFloatArray();
             double rel = TensorMetrics.relativeL2(out, expected);

@@ -59,7 +59,7 @@ public final class DitTensorsCommand {
             WanModel model = dit.model();
             Tensor xIn = required(in, "x");
             boolean unbatched = xIn.rank() == 4;
-            Tensor x = unbatched ? withBatch(xIn) : xIn;
+            Tensor x = unbatched ? xIn.batchOfOne() : xIn;
             double[] t = timesteps(required(in, "t"), x.dim(0));
             Tensor context = batch(required(in, "context"), 2);
             Tensor clip = in.contains("clip") ? batch(in.tensor("clip"), 2) : null;
@@ -95,15 +95,7 @@ public final class DitTensorsCommand {
 
     /** Adds the batch dimension when {@code t} has {@code rank} dimensions without it. */
     private static Tensor batch(Tensor t, int rank) {
-        return t.rank() == rank ? withBatch(t) : t;
-    }
-
-    private static Tensor withBatch(Tensor t) {
-        long[] s = t.shape();
-        long[] out = new long[s.length + 1];
-        out[0] = 1;
-        System.arraycopy(s, 0, out, 1, s.length);
-        return t.reshape(out);
+        return t.rank() == rank ? t.batchOfOne() : t;
     }
 
     /** One timestep per sample; a single value serves the whole batch. */

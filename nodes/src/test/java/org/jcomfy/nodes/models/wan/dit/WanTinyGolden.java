@@ -28,13 +28,4 @@ final class WanTinyGolden {
         double err = TensorMetrics.relativeL2(actual, expected);
         assertTrue(err <= tolerance, name + ": relative L2 error " + err + " > " + tolerance);
     }
-
-    /** Adds a leading batch dimension of 1. */
-    static Tensor batched(Tensor t) {
-        long[] s = t.shape();
-        long[] out = new long[s.length + 1];
-        out[0] = 1;
-        System.arraycopy(s, 0, out, 1, s.length);
-        return t.reshape(out);
-    }
 }
