@@ -40,7 +40,7 @@ final class TestContext implements ExecutionContext {
     @Override
     public SharedObjects shared() {
         return new SharedObjects() {
-            @Override public <T> T getOrLoad(String key, long bytes, Supplier<T> loader) { return loader.get(); }
+            @Override public <T> T getOrLoad(String key, Object version, long bytes, Supplier<T> loader) { return loader.get(); }
             @Override public void clear() { }
         };
     }
