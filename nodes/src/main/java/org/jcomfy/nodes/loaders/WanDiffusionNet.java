@@ -18,10 +18,12 @@ import org.jcomfy.nodes.types.DiffusionNet;
 final class WanDiffusionNet implements DiffusionNet {
     private final WanModel model;
     private final Kernels k;
+    private final ModelFile file;
 
-    WanDiffusionNet(WanModel model, Kernels kernels) {
+    WanDiffusionNet(WanModel model, Kernels kernels, ModelFile file) {
         this.model = model;
         this.k = kernels;
+        this.file = file;
     }
 
     @Override
@@ -37,7 +39,7 @@ final class WanDiffusionNet implements DiffusionNet {
     public Tensor forward(Tensor x, double[] timesteps, Tensor context, Map<String, Object> extras) {
         int extra = (int) Math.max(0, model.config().inDim() - x.dim(1));
         Tensor input = extra == 0 ? x : k.concat(List.of(x, concatCondition(x, extra, extras)), 1);
-        return model.forward(input, timesteps, context);
+        return file.use(() -> model.forward(input, timesteps, context));
     }
 
     private Tensor concatCondition(Tensor x, int channels, Map<String, Object> extras) {

@@ -18,10 +18,12 @@ import org.jcomfy.nodes.types.VideoVae;
 final class WanVideoVae implements VideoVae {
     private final WanVae vae;
     private final Kernels k;
+    private final ModelFile file;
 
-    WanVideoVae(WanVae vae, Kernels kernels) {
+    WanVideoVae(WanVae vae, Kernels kernels, ModelFile file) {
         this.vae = vae;
         this.k = kernels;
+        this.file = file;
     }
 
     @Override public int latentChannels() { return vae.config().zDim(); }
@@ -30,19 +32,19 @@ final class WanVideoVae implements VideoVae {
 
     @Override
     public Tensor decode(Tensor latent, ProgressListener progress) {
-        return perSample(latent, sample -> vae.decode(sample, progress));
+        return file.use(() -> perSample(latent, sample -> vae.decode(sample, progress)));
     }
 
     @Override
     public Tensor decodeTiled(Tensor latent, int tileSize, int overlap, int temporalSize, int temporalOverlap,
                               ProgressListener progress) {
         WanVaeTiledDecode.Tiles tiles = WanVaeTiledDecode.Tiles.fromNodeInputs(tileSize, overlap, temporalSize, temporalOverlap);
-        return perSample(latent, sample -> WanVaeTiledDecode.decode(vae, sample, tiles, progress));
+        return file.use(() -> perSample(latent, sample -> WanVaeTiledDecode.decode(vae, sample, tiles, progress)));
     }
 
     @Override
     public Tensor encode(Tensor images, ProgressListener progress) {
-        return vae.encode(WanVaePixels.videoFromImages(images, k), progress).batchOfOne();
+        return file.use(() -> vae.encode(WanVaePixels.videoFromImages(images, k), progress)).batchOfOne();
     }
 
     private Tensor perSample(Tensor latent, java.util.function.Function<Tensor, Tensor> decodeOne) {

@@ -178,7 +178,7 @@ class ImageNodesTest {
         assertNotEquals(before, node.fingerprint(inputs("image", "a.png"), ctx));
         assertNull(node.validateInputs(inputs("image", "b.png [input]"), ctx));
         assertEquals("Invalid image file: missing.png", node.validateInputs(inputs("image", "missing.png"), ctx));
-        assertEquals("Invalid image file: ../a.png", node.validateInputs(inputs("image", "../a.png"), ctx));
+        assertTrue(node.validateInputs(inputs("image", "../a.png"), ctx).startsWith("Invalid image file: ../a.png (file name leaves its folder"));
     }
 
     @Test

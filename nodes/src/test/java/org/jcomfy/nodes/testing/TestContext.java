@@ -78,8 +78,11 @@ public final class TestContext implements ExecutionContext {
         return new SharedObjects() {
             @Override
             @SuppressWarnings("unchecked")
-            public synchronized <T> T getOrLoad(String key, long bytes, Supplier<T> loader) {
-                return (T) shared.computeIfAbsent(key, k -> loader.get());
+            public synchronized <T> T getOrLoad(String key, Object version, long bytes, Supplier<T> loader) {
+                // held as [version, value]: another version is loaded anew, as the server's cache does
+                Object[] held = (Object[]) shared.get(key);
+                if (held == null || !java.util.Objects.equals(held[0], version)) shared.put(key, held = new Object[] {version, loader.get()});
+                return (T) held[1];
             }
 
             @Override public synchronized void clear() { shared.clear(); }

@@ -15,7 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
 import org.jcomfy.server.files.FileTypes;
-import org.jcomfy.server.files.SafePaths;
+import org.jcomfy.nodes.files.SafePaths;
 import org.jcomfy.server.http.ApiError;
 import org.jcomfy.server.http.Json;
 import org.jcomfy.server.http.ServerState;

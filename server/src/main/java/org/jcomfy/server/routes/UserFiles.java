@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import org.jcomfy.server.files.SafePaths;
+import org.jcomfy.nodes.files.SafePaths;
 import org.jcomfy.server.http.ApiError;
 import org.jcomfy.server.http.Json;
 import org.jcomfy.server.http.ServerState;

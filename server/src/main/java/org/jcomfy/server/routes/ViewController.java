@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import org.jcomfy.server.files.FileTypes;
-import org.jcomfy.server.files.SafePaths;
+import org.jcomfy.nodes.files.SafePaths;
 import org.jcomfy.server.http.ApiError;
 import org.jcomfy.server.http.ServerState;
 
