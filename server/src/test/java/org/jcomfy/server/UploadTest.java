@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class UploadTest {
     TestServer s;
 
-    @BeforeEach void start() { s = TestServer.start(o -> TestServer.withMaxUploadMb(o, 1)); }
+    @BeforeEach void start() { s = TestServer.start("--max-upload-size", "1"); }
 
     @AfterEach void stop() { s.close(); }
 
