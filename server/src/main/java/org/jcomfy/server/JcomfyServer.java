@@ -23,7 +23,9 @@ import org.jcomfy.server.files.ModelFolders;
 import org.jcomfy.server.http.CacheControl;
 import org.jcomfy.server.http.ErrorResponses;
 import org.jcomfy.server.http.LogBuffer;
+import org.jcomfy.server.http.JettyErrors;
 import org.jcomfy.server.http.OriginGuard;
+import org.jcomfy.server.http.QueryString;
 import org.jcomfy.server.http.ServerState;
 import org.jcomfy.server.http.UploadLimit;
 import org.jcomfy.server.routes.ExtensionsController;
@@ -93,10 +95,14 @@ public final class JcomfyServer implements AutoCloseable {
             configureContainer(config, maxUpload);
 
             config.routes.before(ctx -> {
+                QueryString.requireWellFormed(ctx);
                 OriginGuard.check(ctx, options.enableCorsHeader());
                 UploadLimit.check(ctx, maxUpload);
             });
-            config.routes.wsBeforeUpgrade(ctx -> OriginGuard.check(ctx, options.enableCorsHeader()));
+            config.routes.wsBeforeUpgrade(ctx -> {
+                QueryString.requireWellFormed(ctx);
+                OriginGuard.check(ctx, options.enableCorsHeader());
+            });
             config.routes.after(CacheControl::apply);
             if (options.verbose()) {
                 config.requestLogger.http((ctx, ms) -> System.out.printf("jcomfy: %s %s -> %d (%.1f ms)%n",
@@ -131,7 +137,11 @@ public final class JcomfyServer implements AutoCloseable {
         });
         // The frontend sends "workflows%2Fname.json" as one path segment: keep %2F undecoded until routing.
         config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.UNSAFE));
-        config.jetty.modifyServletContextHandler(context -> context.getServletHandler().setDecodeAmbiguousURIs(true));
+        config.jetty.modifyServletContextHandler(context -> {
+            context.getServletHandler().setDecodeAmbiguousURIs(true);
+            context.setErrorHandler(new JettyErrors());
+        });
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
     }
 
     /** The port actually bound (the free one chosen for port 0). */

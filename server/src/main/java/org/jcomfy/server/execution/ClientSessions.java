@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jcomfy.server.http.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jcomfy.server.FeatureFlags;
 import org.jcomfy.server.RouteTable;
 import org.jcomfy.server.ServerRuntime;
+import org.jcomfy.server.http.Json;
 
 /**
  * The execution side of the protocol: /prompt, /queue, /history, /api/jobs, /interrupt,

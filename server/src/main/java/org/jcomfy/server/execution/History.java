@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jcomfy.server.http.Json;
 
 /** Finished prompts by id, oldest first, capped like ComfyUI's (10,000 entries, oldest dropped). */
 final class History {

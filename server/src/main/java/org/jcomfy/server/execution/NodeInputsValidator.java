@@ -14,6 +14,9 @@ import org.jcomfy.nodes.api.Node;
 import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeRegistry;
 import org.jcomfy.nodes.api.NodeSchema;
+import org.jcomfy.server.http.ErrorJson;
+import org.jcomfy.server.http.Json;
+import org.jcomfy.server.routes.InputSpecJson;
 
 /**
  * ComfyUI's per-node check ({@code validate_inputs}): a depth-first walk from an output over linked
@@ -71,7 +74,7 @@ final class NodeInputsValidator {
                     continue;
                 }
                 List<String> comboOptions = spec instanceof InputSpec.ComboInput c ? c.options().apply(environment) : List.of();
-                ArrayNode config = InputConfigJson.of(spec, comboOptions, schema.v3());
+                ArrayNode config = InputSpecJson.inputConfig(spec, comboOptions, schema.v3());
                 if (value.isArray()) {
                     if (!checkLink(spec, value, config, comboOptions, schema.v3(), errors, visiting)) valid = false;
                 } else {
@@ -120,7 +123,7 @@ final class NodeInputsValidator {
         if (slot < 0) slot += outputs.size();
         if (slot < 0 || slot >= outputs.size()) throw new ValidationFailure("tuple index out of range", "IndexError", null);
         String receivedType = outputs.get(slot).type();
-        String inputType = InputConfigJson.typeName(spec, comboOptions, v3);
+        String inputType = TypeMatch.inputTypeName(spec, comboOptions, v3);
         boolean v1Combo = spec instanceof InputSpec.ComboInput && !v3;
         boolean typeOk = v1Combo ? receivedType.equals("*") || receivedType.equals("COMBO") : TypeMatch.matches(receivedType, inputType);
         if (!typeOk) {

@@ -3,6 +3,7 @@ package org.jcomfy.server.execution;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jcomfy.server.http.Json;
 
 /**
  * The {@code progress_state} message: every started node of the prompt with its value, max and

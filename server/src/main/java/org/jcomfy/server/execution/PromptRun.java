@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jcomfy.nodes.api.ExecutionInterrupted;
 import org.jcomfy.nodes.api.Node;
+import org.jcomfy.server.http.Json;
 
 /**
  * Executes one prompt (§6.1–6.9): {@code execution_start}, {@code execution_cached}, then the

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.jcomfy.nodes.api.Node;
 import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeRegistry;
+import org.jcomfy.server.http.ErrorJson;
+import org.jcomfy.server.http.Json;
 
 /**
  * ComfyUI's {@code validate_prompt}: every node must name a known class, the outputs (optionally

@@ -10,6 +10,7 @@ import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.ExecutionInterrupted;
 import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.SharedObjects;
+import org.jcomfy.server.http.Json;
 
 /**
  * The {@link ExecutionContext} one node gets: its environment, plus progress events, preview

@@ -27,7 +27,7 @@ final class UserFiles {
 
     /** {@code relative} inside the user's directory, or 403 when it would leave it. */
     static Path resolve(Context ctx, String relative) {
-        Path p = SafePaths.resolveInside(userRoot(ctx), relative);
+        Path p = SafePaths.resolveInside(userRoot(ctx), FileNames.require(relative, "user file path"));
         if (p == null) throw ApiError.forbidden("The path '" + relative + "' is outside the user directory.");
         return p;
     }

@@ -1,4 +1,4 @@
-package org.jcomfy.server.execution;
+package org.jcomfy.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -13,14 +13,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.jcomfy.server.http.Json;
 
 /** A JDK WebSocket client that records every JSON message and binary frame it receives. */
-final class TestWebSocket implements AutoCloseable {
-    final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-    final BlockingQueue<byte[]> binary = new LinkedBlockingQueue<>();
+public final class TestWebSocket implements AutoCloseable {
+    public final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    public final BlockingQueue<byte[]> binary = new LinkedBlockingQueue<>();
     private WebSocket socket;
 
-    static TestWebSocket open(HttpClient http, String url) throws Exception {
+    public static TestWebSocket open(HttpClient http, String url) throws Exception {
         TestWebSocket t = new TestWebSocket();
         t.socket = http.newWebSocketBuilder().buildAsync(URI.create(url), t.listener()).get(10, TimeUnit.SECONDS);
         return t;
@@ -61,10 +62,10 @@ final class TestWebSocket implements AutoCloseable {
         };
     }
 
-    void send(String text) throws Exception { socket.sendText(text, true).get(10, TimeUnit.SECONDS); }
+    public void send(String text) throws Exception { socket.sendText(text, true).get(10, TimeUnit.SECONDS); }
 
     /** The next message matching {@code which}; earlier ones are skipped. */
-    JsonNode await(Predicate<JsonNode> which) throws InterruptedException {
+    public JsonNode await(Predicate<JsonNode> which) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             JsonNode m = messages.poll(100, TimeUnit.MILLISECONDS);
@@ -73,10 +74,10 @@ final class TestWebSocket implements AutoCloseable {
         throw new AssertionError("no matching WebSocket message arrived");
     }
 
-    JsonNode awaitType(String type) throws InterruptedException { return await(m -> m.path("type").asText().equals(type)); }
+    public JsonNode awaitType(String type) throws InterruptedException { return await(m -> m.path("type").asText().equals(type)); }
 
     /** Every message up to and including {@code executing {node: null}} for the prompt. */
-    List<JsonNode> untilDone(String promptId) throws InterruptedException {
+    public List<JsonNode> untilDone(String promptId) throws InterruptedException {
         List<JsonNode> seen = new ArrayList<>();
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (System.nanoTime() < deadline) {
@@ -90,11 +91,11 @@ final class TestWebSocket implements AutoCloseable {
         throw new AssertionError("prompt " + promptId + " did not finish; saw " + seen);
     }
 
-    static List<String> types(List<JsonNode> messages) {
+    public static List<String> types(List<JsonNode> messages) {
         return messages.stream().map(m -> m.path("type").asText()).toList();
     }
 
-    static List<JsonNode> ofType(List<JsonNode> messages, String type) {
+    public static List<JsonNode> ofType(List<JsonNode> messages, String type) {
         return messages.stream().filter(m -> m.path("type").asText().equals(type)).map(m -> m.get("data")).toList();
     }
 
