@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.stream.Stream;
+import org.jcomfy.nodes.output.FileNamePrefix;
 
 /**
  * Where the next saved file goes, as ComfyUI's {@code folder_paths.get_save_image_path}: the prefix
@@ -20,6 +21,9 @@ public record SaveImagePath(Path folder, String filename, int counter, String su
 
     public static SaveImagePath next(String prefix, Path baseFolder, int width, int height) throws IOException {
         if (prefix.contains("%")) prefix = expandVariables(prefix, width, height, LocalDateTime.now());
+        // Validation checks constant prefixes; one that arrives through a link is checked here.
+        String problem = FileNamePrefix.problem(prefix);
+        if (problem != null) throw new IOException(problem);
         Path base = baseFolder.toAbsolutePath().normalize();
         Path target = base.resolve(prefix).normalize();
         if (!target.startsWith(base) || target.equals(base)) {
