@@ -23,7 +23,8 @@ public final class TestNodes implements NodeProvider {
 
     @Override
     public List<Node> nodes() {
-        return List.of(new Number(), new Sink(), new Steps(), new Fail(), new Volatile(), new ListSource(), new UniqueId());
+        return List.of(new Number(), new Sink(), new Steps(), new Fail(), new Volatile(), new ListSource(), new UniqueId(),
+                new Gate(), new SchemaFault());
     }
 
     /** An INT 0..10 with a FLOAT, a combo, a BOOLEAN, a STRING and an unsigned seed; outputs the INT. */
@@ -141,6 +142,42 @@ public final class TestNodes implements NodeProvider {
                     String.valueOf(inputs.get("unique_id")),
                     String.valueOf(inputs.get("prompt") != null),
                     String.valueOf(extra))));
+        }
+    }
+
+    /** An output node that waits until the test opens {@link #GATE}, to hold the queue at a known point. */
+    static final class Gate implements Node {
+        static volatile java.util.concurrent.CountDownLatch GATE = new java.util.concurrent.CountDownLatch(0);
+
+        private static final NodeSchema SCHEMA = NodeSchema.builder("TestGate").category("test").outputNode().build();
+
+        @Override public NodeSchema schema() { return SCHEMA; }
+
+        @Override
+        public NodeOutput execute(NodeInputs inputs, ExecutionContext context) throws InterruptedException {
+            GATE.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            return new NodeOutput(List.of(), Map.of("text", List.of("open")));
+        }
+    }
+
+    /**
+     * An output node whose schema cannot be read while {@link #BROKEN} is set: the executor reads
+     * schemas outside any node's call (cache keys, ordering), so this fails a prompt outside a node.
+     */
+    static final class SchemaFault implements Node {
+        static volatile boolean BROKEN;
+
+        private static final NodeSchema SCHEMA = NodeSchema.builder("TestSchemaFault").category("test").outputNode().build();
+
+        @Override
+        public NodeSchema schema() {
+            if (BROKEN) throw new IllegalStateException("the test broke this schema on purpose");
+            return SCHEMA;
+        }
+
+        @Override
+        public NodeOutput execute(NodeInputs inputs, ExecutionContext context) {
+            return new NodeOutput(List.of(), Map.of("text", List.of("ran")));
         }
     }
 }
