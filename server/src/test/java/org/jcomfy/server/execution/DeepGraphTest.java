@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,9 +54,7 @@ class DeepGraphTest {
     @Test
     void a_bad_value_at_the_bottom_of_a_long_chain_is_reported_on_that_node_only() throws Exception {
         String prompt = chain(5_000, "[\"0\",0]").replace("\"width\":1,", "\"width\":0,");
-        HttpResponse<String> r = server.post("/prompt", "{\"prompt\":" + prompt + "}");
-        assertEquals(400, r.statusCode());
-        JsonNode body = Json.MAPPER.readTree(r.body());
+        JsonNode body = server.refused(prompt);
         assertEquals("prompt_outputs_failed_validation", body.at("/error/type").asText());
         assertEquals(1, body.get("node_errors").size(), "nodes below a bad node are invalid but not listed");
         assertEquals("value_smaller_than_min", body.at("/node_errors/0/errors/0/type").asText());
@@ -69,9 +66,7 @@ class DeepGraphTest {
         int length = 5_000;
         // Node "1" reads the last invert instead of the EmptyImage: 1 -> 5000 -> 4999 -> ... -> 2 -> 1.
         String prompt = chain(length, "[\"" + length + "\",0]");
-        HttpResponse<String> r = server.post("/prompt", "{\"prompt\":" + prompt + "}");
-        assertEquals(400, r.statusCode());
-        JsonNode nodeErrors = Json.MAPPER.readTree(r.body()).get("node_errors");
+        JsonNode nodeErrors = server.refused(prompt).get("node_errors");
         assertEquals(length, nodeErrors.size(), "every node in the cycle, and only those");
         JsonNode error = nodeErrors.at("/1/errors/0");
         assertEquals("dependency_cycle", error.get("type").asText());

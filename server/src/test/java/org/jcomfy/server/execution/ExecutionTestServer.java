@@ -67,6 +67,13 @@ final class ExecutionTestServer implements AutoCloseable {
         return Json.MAPPER.readTree(r.body()).get("prompt_id").asText();
     }
 
+    /** Submits {@code {"prompt": P}} expecting a refusal: returns the 400's body (fails on any other status). */
+    JsonNode refused(String promptJson) throws IOException, InterruptedException {
+        HttpResponse<String> r = post("/prompt", "{\"prompt\":" + promptJson + "}");
+        if (r.statusCode() != 400) throw new AssertionError("POST /prompt answered " + r.statusCode() + ": " + r.body());
+        return Json.MAPPER.readTree(r.body());
+    }
+
     /** Polls /history until the prompt is there (for tests without a WebSocket). */
     JsonNode awaitHistory(String promptId) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;

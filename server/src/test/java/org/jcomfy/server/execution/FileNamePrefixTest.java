@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,11 +30,6 @@ class FileNamePrefixTest {
 
     static final String IMAGE = "\"1\":{\"class_type\":\"EmptyImage\",\"inputs\":{\"width\":8,\"height\":8,\"batch_size\":1,\"color\":0}}";
 
-    static JsonNode rejected(String prompt) throws Exception {
-        HttpResponse<String> r = server.post("/prompt", "{\"prompt\":" + prompt + "}");
-        assertEquals(400, r.statusCode(), r.body());
-        return Json.MAPPER.readTree(r.body());
-    }
 
     static String saveImage(String prefix) {
         return "{" + IMAGE + ",\"2\":{\"class_type\":\"SaveImage\",\"inputs\":{\"images\":[\"1\",0],\"filename_prefix\":"
@@ -44,7 +38,7 @@ class FileNamePrefixTest {
 
     @Test
     void a_prefix_of_100000_characters_is_custom_validation_failed_on_the_input() throws Exception {
-        JsonNode body = rejected(saveImage("x".repeat(100_000)));
+        JsonNode body = server.refused(saveImage("x".repeat(100_000)));
         assertEquals("prompt_outputs_failed_validation", body.at("/error/type").asText());
         JsonNode node = body.at("/node_errors/2");
         assertEquals("SaveImage", node.get("class_type").asText());
@@ -60,14 +54,14 @@ class FileNamePrefixTest {
     @Test
     void a_file_name_or_folder_too_long_for_the_file_system_is_refused() throws Exception {
         int fits = FileNamePrefix.MAX_NAME_BYTES - FileNamePrefix.SUFFIX_BYTES;
-        assertTrue(rejected(saveImage("x".repeat(fits + 1))).at("/node_errors/2/errors/0/details").asText()
+        assertTrue(server.refused(saveImage("x".repeat(fits + 1))).at("/node_errors/2/errors/0/details").asText()
                 .contains("at most " + fits + " fit in a file name with the counter and extension"));
         // Bytes, not characters: 119 two-byte letters are 238 bytes.
-        assertTrue(rejected(saveImage("é".repeat(fits / 2 + 1))).at("/node_errors/2/errors/0/details").asText()
+        assertTrue(server.refused(saveImage("é".repeat(fits / 2 + 1))).at("/node_errors/2/errors/0/details").asText()
                 .contains("is " + (fits / 2 + 1) * 2 + " bytes long"));
-        assertTrue(rejected(saveImage("d".repeat(256) + "/x")).at("/node_errors/2/errors/0/details").asText()
+        assertTrue(server.refused(saveImage("d".repeat(256) + "/x")).at("/node_errors/2/errors/0/details").asText()
                 .startsWith("filename_prefix - the folder name 'ddd"));
-        assertTrue(rejected(saveImage("a\u0000b")).at("/node_errors/2/errors/0/details").asText().contains("NUL"));
+        assertTrue(server.refused(saveImage("a\u0000b")).at("/node_errors/2/errors/0/details").asText().contains("NUL"));
     }
 
     @Test
@@ -85,7 +79,7 @@ class FileNamePrefixTest {
     @ValueSource(strings = {"SaveImage", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "SaveVideo"})
     void every_save_node_refuses_the_long_prefix(String classType) throws Exception {
         String prompt = "{\"2\":{\"class_type\":\"" + classType + "\",\"inputs\":{\"filename_prefix\":\"" + "z".repeat(100_000) + "\"}}}";
-        JsonNode node = rejected(prompt).at("/node_errors/2");
+        JsonNode node = server.refused(prompt).at("/node_errors/2");
         assertEquals(classType, node.get("class_type").asText());
         List<JsonNode> prefixErrors = new ArrayList<>();
         for (JsonNode e : node.get("errors")) if (e.get("type").asText().equals("custom_validation_failed")) prefixErrors.add(e);

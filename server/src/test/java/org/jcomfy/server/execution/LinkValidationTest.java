@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,9 +25,7 @@ class LinkValidationTest {
     static void stop() throws Exception { server.close(); }
 
     static JsonNode rejected(String prompt) throws Exception {
-        HttpResponse<String> r = server.post("/prompt", "{\"prompt\":" + prompt + "}");
-        assertEquals(400, r.statusCode(), r.body());
-        JsonNode body = Json.MAPPER.readTree(r.body());
+        JsonNode body = server.refused(prompt);
         assertEquals("prompt_outputs_failed_validation", body.at("/error/type").asText());
         return body;
     }
