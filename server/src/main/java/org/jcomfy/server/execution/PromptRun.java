@@ -130,7 +130,9 @@ final class PromptRun {
         NodeCall call = null;
         try {
             if (services.interrupt().isRaised()) throw new ExecutionInterrupted();
-            Node node = services.registry().get(item.prompt().get(id).get("class_type").asText());
+            Node node = services.registry().get(classTypeOf(id));
+            // Validation saw the class; a prompt kept from before a restart may name one gone since.
+            if (node == null) throw new IllegalStateException("node class " + classTypeOf(id) + " is not installed");
             executingNode = id;
             ObjectNode executing = Json.object().put("node", id).put("display_node", id).put("prompt_id", item.promptId());
             progressState.start(id);
