@@ -3,6 +3,8 @@ package org.jcomfy.server;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.Node;
@@ -25,7 +27,8 @@ public final class TestNodes implements NodeProvider {
 
     @Override
     public List<Node> nodes() {
-        return List.of(new Number(), new Sink(), new Steps(), new Fail(), new Volatile(), new ListSource(), new UniqueId());
+        return List.of(new Number(), new Sink(), new Steps(), new Fail(), new Volatile(), new ListSource(), new UniqueId(),
+                new Gate(), new SchemaFault());
     }
 
     /** A registry of the {@link SchemaOnly} nodes alone, in declaration order. */
@@ -150,6 +153,42 @@ public final class TestNodes implements NodeProvider {
     }
 
     /** One V1-style and one V3-style schema covering every input kind, and one that cannot describe itself. */
+    /** An output node that waits until the test opens {@link #GATE}, to hold the queue at a known point. */
+    public static final class Gate implements Node {
+        public static volatile CountDownLatch GATE = new CountDownLatch(0);
+
+        private static final NodeSchema SCHEMA = NodeSchema.builder("TestGate").category("test").outputNode().build();
+
+        @Override public NodeSchema schema() { return SCHEMA; }
+
+        @Override
+        public NodeOutput execute(NodeInputs inputs, ExecutionContext context) throws InterruptedException {
+            GATE.await(60, TimeUnit.SECONDS);
+            return new NodeOutput(List.of(), Map.of("text", List.of("open")));
+        }
+    }
+
+    /**
+     * An output node whose schema cannot be read while {@link #BROKEN} is set: the executor reads
+     * schemas outside any node's call (cache keys, ordering), so this fails a prompt outside a node.
+     */
+    public static final class SchemaFault implements Node {
+        public static volatile boolean BROKEN;
+
+        private static final NodeSchema SCHEMA = NodeSchema.builder("TestSchemaFault").category("test").outputNode().build();
+
+        @Override
+        public NodeSchema schema() {
+            if (BROKEN) throw new IllegalStateException("the test broke this schema on purpose");
+            return SCHEMA;
+        }
+
+        @Override
+        public NodeOutput execute(NodeInputs inputs, ExecutionContext context) {
+            return new NodeOutput(List.of(), Map.of("text", List.of("ran")));
+        }
+    }
+
     public static final class SchemaOnly implements NodeProvider {
         /** V1: combo as [[options]], hidden as strings, unset optional keys omitted. */
         static final NodeSchema SAMPLER_LIKE = NodeSchema.builder("TestSamplerLike")

@@ -148,6 +148,13 @@ public final class TestServer implements AutoCloseable {
         return json(r).get("prompt_id").asText();
     }
 
+    /** Submits {@code {"prompt": P}} expecting a refusal: returns the 400's body (fails on any other status). */
+    public JsonNode refused(String promptJson) {
+        HttpResponse<String> r = post("/prompt", "{\"prompt\":" + promptJson + "}");
+        if (r.statusCode() != 400) throw new AssertionError("POST /prompt answered " + r.statusCode() + ": " + r.body());
+        return json(r);
+    }
+
     /** Polls /history until the prompt is there (for tests without a WebSocket). */
     public JsonNode awaitHistory(String promptId) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;

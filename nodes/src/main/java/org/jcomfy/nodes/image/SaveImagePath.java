@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.stream.Stream;
 import org.jcomfy.nodes.files.SafePaths;
+import org.jcomfy.nodes.output.FileNamePrefix;
 
 /**
  * Where the next saved file goes, as ComfyUI's {@code folder_paths.get_save_image_path}: the prefix
@@ -23,7 +24,9 @@ public record SaveImagePath(Path folder, String filename, int counter, String su
 
     public static SaveImagePath next(String prefix, Path baseFolder, int width, int height) throws IOException {
         if (prefix.contains("%")) prefix = expandVariables(prefix, width, height, LocalDateTime.now());
-        if (prefix.indexOf('\0') >= 0) throw new IOException("filename_prefix must not contain a NUL character");
+        // Validation checks constant prefixes; one that arrives through a link is checked here.
+        String problem = FileNamePrefix.problem(prefix);
+        if (problem != null) throw new IOException(problem);
         Path base = baseFolder.toAbsolutePath().normalize();
         Path target = SafePaths.resolveInside(base, prefix);
         if (target == null || target.equals(base)) throw outside(parentText(base + "/" + prefix), base);

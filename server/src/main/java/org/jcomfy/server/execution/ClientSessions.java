@@ -78,8 +78,10 @@ final class ClientSessions {
 
     /** A JSON message to {@code sid}, or to everyone when {@code sid} is null. */
     void send(String sid, String type, JsonNode data) {
+        List<Map.Entry<String, Client>> targets = targets(sid);
+        if (targets.isEmpty()) return; // nobody listens: spare the serialisation (a long prompt sends many)
         String text = Json.message(type, data);
-        for (Map.Entry<String, Client> e : targets(sid)) deliver(e.getValue(), c -> {
+        for (Map.Entry<String, Client> e : targets) deliver(e.getValue(), c -> {
             c.socket.send(text);
             return null;
         });

@@ -1,5 +1,7 @@
 package org.jcomfy.server.execution;
 
+import org.jcomfy.server.http.Json;
+import org.jcomfy.server.TestServer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +49,7 @@ class NodeFilesThroughTheServerTest {
     @Test
     void a_save_through_an_output_subfolder_that_links_out_fails_clearly_and_writes_nothing_outside() throws Exception {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
-        try (ExecutionTestServer server = new ExecutionTestServer()) {
+        try (TestServer server = TestServer.start()) {
             Files.createDirectories(server.base.resolve("output"));
             Files.createSymbolicLink(server.base.resolve("output/evil"), outside);
             JsonNode history = server.awaitHistory(server.submit(SAVE_EMPTY_IMAGE.formatted("evil/x"), null));
@@ -69,7 +71,7 @@ class NodeFilesThroughTheServerTest {
     void load_image_of_an_input_that_links_out_is_refused_at_validation() throws Exception {
         Path secret = Files.createDirectories(tmp.resolve("outside")).resolve("secret.png");
         ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", secret.toFile());
-        try (ExecutionTestServer server = new ExecutionTestServer()) {
+        try (TestServer server = TestServer.start()) {
             Files.createDirectories(server.base.resolve("input"));
             Files.createSymbolicLink(server.base.resolve("input/innocent.png"), secret);
             var response = server.post("/prompt", "{\"prompt\":{\"1\":{\"class_type\":\"LoadImage\",\"inputs\":{\"image\":\"innocent.png\"}},"
@@ -88,7 +90,7 @@ class NodeFilesThroughTheServerTest {
     @ParameterizedTest
     @ValueSource(strings = {"classic", "none"})
     void a_vae_file_replaced_rewritten_or_truncated_between_runs_is_loaded_anew_or_refused_clearly(String cacheMode) throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(cacheMode, 0)) {
+        try (TestServer server = TestServer.start("--cache-" + cacheMode)) {
             Path vae = server.base.resolve("models/vae/v.safetensors");
             DemoVaeWeights.write(tmp.resolve("seed2.safetensors"), 16, 2);
             byte[] seed2 = Files.readAllBytes(tmp.resolve("seed2.safetensors"));
@@ -116,7 +118,7 @@ class NodeFilesThroughTheServerTest {
     }
 
     /** Runs the VAE prompt and returns the saved image's pixels. */
-    private static int[] decode(ExecutionTestServer server) throws Exception {
+    private static int[] decode(TestServer server) throws Exception {
         JsonNode history = server.awaitHistory(server.submit(DECODE_WITH_VAE, null));
         assertEquals("success", history.at("/status/status_str").asText(), history.toString());
         String name = history.at("/outputs/4/images/0/filename").asText();
