@@ -55,7 +55,7 @@ final class PromptRun {
         events.lifecycle("execution_cached", cachedData, false);
 
         Map<String, NodeResult> results = new HashMap<>();
-        Set<String> executed = new LinkedHashSet<>();
+        LinkedHashSet<String> executed = new LinkedHashSet<>();
         ObjectNode uiOutputs = Json.object();
         ObjectNode meta = Json.object();
         // Cached sources are read once, here: a bounded cache may evict them while the prompt runs.
@@ -85,6 +85,12 @@ final class PromptRun {
             list.complete(id);
         }
         executingNode = null;
+        // Sealed against a cancel that races the last node: once sealed, a cancel answers false.
+        if (success && !services.interrupt().seal()) {
+            String last = executed.isEmpty() ? null : executed.getLast();
+            interrupted(last, last == null ? null : prompt.path(last).path("class_type").asText(null), executed);
+            success = false;
+        }
         if (success) events.lifecycle("execution_success", Json.object().put("prompt_id", promptId), false);
         return historyEntry(success, uiOutputs, meta);
     }
@@ -136,16 +142,19 @@ final class PromptRun {
             progressState.finish(id);
             return true;
         } catch (ExecutionInterrupted e) {
-            ObjectNode data = Json.object().put("prompt_id", item.promptId()).put("node_id", id)
-                    .put("node_type", node.schema().name());
-            executed.forEach(data.putArray("executed")::add);
-            events.lifecycle("execution_interrupted", data, true);
+            interrupted(id, node.schema().name(), executed);
             return false;
         } catch (Throwable t) {
             if (t instanceof OutOfMemoryError) services.environment().shared().clear();
             failure(id, t, t.getClass().getName(), call == null ? Map.of() : call.inputs(), executed, cachedAtStart);
             return false;
         }
+    }
+
+    private void interrupted(String nodeId, String nodeType, Set<String> executed) {
+        ObjectNode data = Json.object().put("prompt_id", item.promptId()).put("node_id", nodeId).put("node_type", nodeType);
+        executed.forEach(data.putArray("executed")::add);
+        events.lifecycle("execution_interrupted", data, true);
     }
 
     private List<Object> upstreamValues(JsonNode link, Map<String, Object> keyOf, Map<String, NodeResult> results) {
