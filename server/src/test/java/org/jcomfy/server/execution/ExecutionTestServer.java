@@ -23,19 +23,31 @@ import org.jcomfy.server.ServerOptions;
 final class ExecutionTestServer implements AutoCloseable {
     final Path base;
     final NodeEnvironment environment;
+    private final boolean ownsBase;
     private final JcomfyServer server;
     final HttpClient http = HttpClient.newHttpClient();
 
     ExecutionTestServer() throws IOException { this("classic", 0); }
 
     ExecutionTestServer(String cacheMode, int lruSize) throws IOException {
-        base = Files.createTempDirectory("jcomfy-exec-test");
-        ServerOptions d = ServerOptions.defaults(base, 0);
-        ServerOptions options = new ServerOptions(d.listen(), 0, base, d.outputDirectory(), d.inputDirectory(),
-                d.tempDirectory(), d.userDirectory(), null, null, d.maxUploadSizeMb(), d.extraModelPathsConfig(),
-                d.previewMethod(), cacheMode, lruSize, false);
+        this(options(Files.createTempDirectory("jcomfy-exec-test"), cacheMode, lruSize), true);
+    }
+
+    /** A server on {@code options} whose base folder outlives it (restart tests start another on it). */
+    ExecutionTestServer(ServerOptions options) { this(options, false); }
+
+    private ExecutionTestServer(ServerOptions options, boolean ownsBase) {
+        base = options.baseDirectory();
+        this.ownsBase = ownsBase;
         server = JcomfyServer.start(options, NodeRegistry.load(), List.of("jcomfy", "test"));
         environment = server.runtime().environment();
+    }
+
+    private static ServerOptions options(Path base, String cacheMode, int lruSize) {
+        ServerOptions d = ServerOptions.defaults(base, 0);
+        return new ServerOptions(d.listen(), 0, base, d.outputDirectory(), d.inputDirectory(),
+                d.tempDirectory(), d.userDirectory(), null, null, d.maxUploadSizeMb(), d.extraModelPathsConfig(),
+                d.previewMethod(), cacheMode, lruSize, false);
     }
 
     int port() { return server.port(); }
@@ -85,6 +97,7 @@ final class ExecutionTestServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        if (!ownsBase) return;
         try (Stream<Path> files = Files.walk(base)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
