@@ -19,12 +19,10 @@ import org.jcomfy.server.http.Json;
 final class JobsRoutes {
     private final PromptQueue queue;
     private final History history;
-    private final InterruptFlag interrupt;
 
-    JobsRoutes(PromptQueue queue, History history, InterruptFlag interrupt) {
+    JobsRoutes(PromptQueue queue, History history) {
         this.queue = queue;
         this.history = history;
-        this.interrupt = interrupt;
     }
 
     void list(Context ctx) {
@@ -128,7 +126,7 @@ final class JobsRoutes {
     }
 
     void cancelOne(Context ctx) {
-        Json.send(ctx, Json.object().put("cancelled", cancel(ctx.pathParam("job_id"))));
+        Json.send(ctx, Json.object().put("cancelled", queue.cancel(ctx.pathParam("job_id"))));
     }
 
     void cancelMany(Context ctx) {
@@ -153,19 +151,8 @@ final class JobsRoutes {
             return;
         }
         boolean any = false;
-        for (JsonNode id : ids) any |= cancel(id.textValue());
+        for (JsonNode id : ids) any |= queue.cancel(id.textValue());
         Json.send(ctx, Json.object().put("cancelled", any));
-    }
-
-    /** Interrupts the job if it is the running one, dequeues it if pending; false otherwise. */
-    private boolean cancel(String id) {
-        synchronized (queue) {
-            if (queue.isRunning(id)) {
-                interrupt.raise();
-                return true;
-            }
-        }
-        return queue.delete(item -> item.promptId().equals(id)) > 0;
     }
 
     private static void error(Context ctx, int status, String message) {

@@ -20,11 +20,13 @@ final class PromptRoutes {
 
     private final PromptQueue queue;
     private final PromptValidator validator;
-    private final AtomicLong counter = new AtomicLong();
+    private final AtomicLong counter;
 
-    PromptRoutes(PromptQueue queue, PromptValidator validator) {
+    /** @param firstNumber the number of the first prompt without one (after a restart: past the resumed ones) */
+    PromptRoutes(PromptQueue queue, PromptValidator validator, long firstNumber) {
         this.queue = queue;
         this.validator = validator;
+        this.counter = new AtomicLong(firstNumber);
     }
 
     void getPrompt(Context ctx) {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedSet;
 import java.util.Set;
 import org.jcomfy.server.http.Json;
 import org.jcomfy.nodes.api.ExecutionInterrupted;
@@ -34,7 +35,7 @@ final class PromptRun {
     // What the run has done so far, for the history entry and for an execution_error at any point.
     private final Map<String, Object> keyOf = new HashMap<>();
     private final Map<String, NodeResult> results = new HashMap<>();
-    private final Set<String> executed = new LinkedHashSet<>();
+    private final SequencedSet<String> executed = new LinkedHashSet<>();
     private final List<String> cachedAtStart = new ArrayList<>();
     private final ObjectNode uiOutputs = Json.object();
     private final ObjectNode meta = Json.object();
@@ -67,6 +68,12 @@ final class PromptRun {
             success = false;
         }
         executingNode = null;
+        // Sealed against a cancel that races the last node: once sealed, a cancel answers false, so
+        // a cancel that answered true always ends the prompt as interrupted.
+        if (success && !services.interrupt().seal()) {
+            interrupted(executed.isEmpty() ? null : executed.getLast());
+            success = false;
+        }
         if (success) events.lifecycle("execution_success", Json.object().put("prompt_id", item.promptId()), false);
         return historyEntry(success);
     }
@@ -157,16 +164,21 @@ final class PromptRun {
             progressState.finish(id);
             return true;
         } catch (ExecutionInterrupted e) {
-            ObjectNode data = Json.object().put("prompt_id", item.promptId()).put("node_id", id)
-                    .put("node_type", classTypeOf(id));
-            executed.forEach(data.putArray("executed")::add);
-            events.lifecycle("execution_interrupted", data, true);
+            interrupted(id);
             return false;
         } catch (Throwable t) {
             if (t instanceof OutOfMemoryError) services.environment().shared().clear();
             failure(id, t, t.getClass().getName(), String.valueOf(t.getMessage()), call == null ? Map.of() : call.inputs());
             return false;
         }
+    }
+
+    /** {@code execution_interrupted} at {@code nodeId} (null when no node had run). */
+    private void interrupted(String nodeId) {
+        ObjectNode data = Json.object().put("prompt_id", item.promptId()).put("node_id", nodeId)
+                .put("node_type", nodeId == null ? null : classTypeOf(nodeId));
+        executed.forEach(data.putArray("executed")::add);
+        events.lifecycle("execution_interrupted", data, true);
     }
 
     private List<Object> upstreamValues(JsonNode link) {

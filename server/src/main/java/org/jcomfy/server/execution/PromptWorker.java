@@ -51,7 +51,6 @@ final class PromptWorker implements Runnable {
     }
 
     private void runOne(QueueItem item) {
-        services.interrupt().reset();
         PromptRun run = new PromptRun(item, services);
         current = run;
         ObjectNode entry;
