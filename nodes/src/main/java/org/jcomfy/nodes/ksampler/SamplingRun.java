@@ -2,6 +2,7 @@ package org.jcomfy.nodes.ksampler;
 
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.latent.LatentPreview;
@@ -40,9 +41,12 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         }
         Tensor samples = videoLatent(latent.samples(), model.net().latentChannels());
         FlowModelSampling sampling = FlowModelSampling.withShift(model.shift());
-        VelocityModel<Conditioning> velocity = (x, timestep, cond) -> {
+        VelocityModel<Conditioning> velocity = (x, timestep, cond, call) -> {
             context.checkInterrupted();
-            return predict(x, timestep, cond);
+            // A cache keeps one state per guidance branch: a branch of several conds (averaged
+            // below) would mix theirs, so it runs uncached.
+            BlockLoop loop = cond.entries().size() == 1 ? model.options().cache().blockLoop(call) : BlockLoop.EVERY_BLOCK;
+            return predict(x, timestep, cond, loop);
         };
         boolean previews = !"none".equals(context.previewMethod());
         StepCallback onStep = (step, total, x, denoised) -> {
@@ -58,7 +62,7 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
      * The velocity for one conditioning. Several entries (full-area conds) are averaged, as
      * ComfyUI weighs equal-strength conds; each entry's text rows are shared across the batch.
      */
-    private Tensor predict(Tensor x, double timestep, Conditioning cond) {
+    private Tensor predict(Tensor x, double timestep, Conditioning cond, BlockLoop loop) {
         long batch = x.dim(0);
         double[] timesteps = new double[(int) batch];
         java.util.Arrays.fill(timesteps, timestep);
@@ -66,7 +70,7 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         for (Conditioning.Entry entry : cond.entries()) {
             Tensor context = entry.embedding();
             if (batch > 1 && context.dim(0) == 1) context = repeat(context, batch);
-            float[] v = model.net().forward(x, timesteps, context, entry.extras()).toFloatArray();
+            float[] v = model.net().forward(x, timesteps, context, entry.extras(), loop).toFloatArray();
             if (sum == null) {
                 sum = v;
             } else {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jcomfy.nodes.models.DenoisingRun;
 import org.jcomfy.backend.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class KSamplerRunTest {
 
     /** A toy flow model whose data is the single point target(cond) in model space: v = (x − target)/σ. */
     static VelocityModel<Float> pointModel(List<String> calls) {
-        return (x, timestep, cond) -> {
+        return (x, timestep, cond, call) -> {
             calls.add(cond + "@" + timestep);
             double sigma = timestep / 1000; // the model is called with sigma·1000
             float[] xs = x.toFloatArray();
@@ -34,7 +35,7 @@ class KSamplerRunTest {
 
     /** A smooth, state-dependent toy velocity (not a point mass), for hand-off tests. */
     static VelocityModel<Float> swirlModel() {
-        return (x, timestep, cond) -> {
+        return (x, timestep, cond, call) -> {
             float[] xs = x.toFloatArray();
             float[] v = new float[xs.length];
             double t = timestep / 1000;
@@ -147,7 +148,7 @@ class KSamplerRunTest {
         float[] out = KSamplerRun.run(pointModel(calls), WAN, LatentFormat.identity(16), SHAPE, new float[N], null, 0.5f,
                 0f, KSamplerSettings.ksampler(5, 10, 1.0, "uni_pc", "simple", 1.0), null);
         float[] sigmas = KSamplerRun.sigmas(WAN, KSamplerSettings.ksampler(5, 10, 1.0, "uni_pc", "simple", 1.0));
-        SamplingTask task = new SamplingTask(Cfg.guided(pointModel(new ArrayList<>()), WAN, 0.5f, 0f, 1.0), SHAPE,
+        SamplingTask task = new SamplingTask(Cfg.guided(pointModel(new ArrayList<>()), WAN, 0.5f, 0f, 1.0, new DenoisingRun(sigmas)), SHAPE,
                 sigmas, 5, WAN, null);
         float[] raw = Samplers.get("uni_pc").sample(task, FlowModelSampling.noiseScaling(sigmas[0], Noise.prepare(5, SHAPE), new float[N]));
         assertEquals(0.001f, task.sigmas()[sigmas.length - 1], "the schedule's last sigma was replaced in place");

@@ -5,6 +5,7 @@ import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorScope;
 import org.jcomfy.nodes.models.ActivationRecorder;
+import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Attention;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Block;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Linear;
@@ -38,15 +39,19 @@ public final class WanModel {
 
     /** Text-to-video (and Wan 2.2's 36-channel expert, whose extra channels the caller concatenates). */
     public Tensor forward(Tensor x, double[] timesteps, Tensor context) {
-        return forward(x, timesteps, context, null, ActivationRecorder.NONE);
+        return forward(x, timesteps, context, null, BlockLoop.EVERY_BLOCK, ActivationRecorder.NONE);
     }
 
     public Tensor forward(Tensor x, double[] timesteps, Tensor context, ActivationRecorder rec) {
-        return forward(x, timesteps, context, null, rec);
+        return forward(x, timesteps, context, null, BlockLoop.EVERY_BLOCK, rec);
+    }
+
+    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, ActivationRecorder rec) {
+        return forward(x, timesteps, context, clipFeatures, BlockLoop.EVERY_BLOCK, rec);
     }
 
     /**
-     * Predicts the flow velocity.
+     * Predicts the flow velocity: the embedding stage, the block loop, the head.
      *
      * @param x         latent {@code [B, inDim, F, H, W]} (H, W even); for i2v the caller has
      *                  already concatenated the conditioning channels (official {@code y}, ComfyUI
@@ -58,11 +63,24 @@ public final class WanModel {
      * @param clipFeatures i2v: CLIP image features {@code [B, 257, clipDim]}; flf2v: first and last
      *                  frame's features one after the other, {@code [B, 514, clipDim]} (or one
      *                  image's, 257 rows, as ComfyUI allows); null for t2v
+     * @param loop      runs the blocks: {@link BlockLoop#EVERY_BLOCK}, or a cache policy's loop
      * @param rec       receives the golden-named intermediates (tests); {@link ActivationRecorder#NONE} otherwise
      * @return {@code [B, outDim, F, H, W]}
      */
-    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, ActivationRecorder rec) {
+    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, BlockLoop loop,
+                          ActivationRecorder rec) {
         checkInputs(x, timesteps, context, clipFeatures);
+        Embedded in = embed(x, timesteps, context, clipFeatures, rec);
+        Tensor h = loop.run(in.tokens(), blocks(in, rec));
+        return head(in, h, rec);
+    }
+
+    /** What the embedding stage hands to the blocks and the head. */
+    private record Embedded(long[] latentShape, Grid grid, Tensor tokens, Tensor timeEmbedding, Tensor modulation,
+                            Tensor context, Tensor imageContext) {}
+
+    /** §1.2-1.3 patch, time and text embeddings. */
+    private Embedded embed(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, ActivationRecorder rec) {
         int d = config.dim();
         int[] p = config.patchSize();
         long b = x.dim(0), c = x.dim(1);
@@ -86,7 +104,6 @@ public final class WanModel {
         rec.record("time_embedding_out", e);
         Tensor e0 = linear(k.silu(e), weights.timeProjection());                                     // [B, 6D]
         rec.record("time_projection_out", e0);
-        Tensor e0Chunks = e0.reshape(b, 6, d);
 
         // §1.2.5 text embedding: zero rows up to textLen *before* the MLP, never masked later.
         Tensor padded = padContext(context);
@@ -97,43 +114,59 @@ public final class WanModel {
         Tensor ctxImage = clipFeatures == null ? null : imageEmbedding(clipFeatures);
         if (ctxImage != null) rec.record("context_image", ctxImage);
 
-        // §1.4 blocks
         Grid grid = new Grid((int) frames, (int) height, (int) width);
-        Tensor h = patchTokens;
-        for (int i = 0; i < config.numLayers(); i++) {
-            // A block's temporaries are freed together when it ends; only its output is kept.
-            try (TensorScope scope = TensorScope.open()) {
-                h = scope.keep(block(i, weights.blocks().get(i), h, e0Chunks, ctx, ctxImage, grid, rec));
-            }
-        }
+        return new Embedded(x.shape(), grid, patchTokens, e, e0.reshape(b, 6, d), ctx, ctxImage);
+    }
 
-        // §1.6 head: modulated by e (the time embedding), not e0; order (shift, scale).
+    /** §1.4 the blocks, for the loop to run; each block's temporaries are freed when it ends. */
+    private BlockLoop.Blocks blocks(Embedded in, ActivationRecorder rec) {
+        return new BlockLoop.Blocks() {
+            @Override public int count() { return config.numLayers(); }
+
+            @Override public Kernels kernels() { return k; }
+
+            @Override
+            public Tensor compute(int i, Tensor h, BlockLoop.SelfAttention selfAttention) {
+                try (TensorScope scope = TensorScope.open()) {
+                    return scope.keep(block(i, weights.blocks().get(i), h, in, selfAttention, rec));
+                }
+            }
+        };
+    }
+
+    /** §1.6 head, modulated by e (the time embedding), not e0; order (shift, scale); then unpatchify. */
+    private Tensor head(Embedded in, Tensor h, ActivationRecorder rec) {
+        int d = config.dim();
+        long b = h.dim(0);
+        int[] p = config.patchSize();
         rec.record("head_in", h);
-        Tensor e2 = k.add(weights.headModulation(), e.reshape(b, 1, d));                            // [B, 2, D]
+        Tensor e2 = k.add(weights.headModulation(), in.timeEmbedding().reshape(b, 1, d));          // [B, 2, D]
         rec.record("head_e_chunks", e2);
         Tensor out = linear(k.modulate(layerNorm(h), chunk(e2, 0), chunk(e2, 1)), weights.head());   // [B, L, O*4]
         rec.record("head_out", out);
 
         // §1.6 unpatchify: each token's features are (pt, ph, pw, c) with the channel fastest.
         int o = config.outDim();
-        Tensor video = k.permute(out.reshape(b, frames, height, width, p[0], p[1], p[2], o), 0, 7, 1, 4, 2, 5, 3, 6)
-                .reshape(b, o, x.dim(2), x.dim(3), x.dim(4));
+        long[] shape = in.latentShape();
+        Grid g = in.grid();
+        Tensor video = k.permute(out.reshape(b, g.frames(), g.height(), g.width(), p[0], p[1], p[2], o), 0, 7, 1, 4, 2, 5, 3, 6)
+                .reshape(b, o, shape[2], shape[3], shape[4]);
         rec.record("output", video);
         return video;
     }
 
     /** §1.4 one WanAttentionBlock. */
-    private Tensor block(int i, Block w, Tensor x, Tensor e0, Tensor ctx, Tensor ctxImage, Grid grid,
+    private Tensor block(int i, Block w, Tensor x, Embedded in, BlockLoop.SelfAttention selfAttention,
                          ActivationRecorder rec) {
         String n = "block" + i + "_";
         rec.record(n + "in", x);
         // E = modulation + e0, six [B, 1, D] chunks: shift/scale/gate for self-attention, then for the FFN.
-        Tensor mod = k.add(w.modulation(), e0);
+        Tensor mod = k.add(w.modulation(), in.modulation());
         rec.record(n + "e_chunks", mod);
 
         Tensor saIn = k.modulate(layerNorm(x), chunk(mod, 0), chunk(mod, 1));
         rec.record(n + "sa_in", saIn);
-        Tensor sa = selfAttention(n, w.selfAttn(), saIn, grid, rec);
+        Tensor sa = selfAttention.of(i, () -> selfAttention(n, w.selfAttn(), saIn, in.grid(), rec));
         rec.record(n + "sa_out", sa);
         x = k.addGated(x, sa, chunk(mod, 2));
         rec.record(n + "x_after_sa", x);
@@ -141,7 +174,7 @@ public final class WanModel {
         // Cross-attention: affine LayerNorm (norm3), no modulation, no gate.
         Tensor n3 = k.layerNorm(x, w.norm3Weight(), w.norm3Bias(), config.eps());
         rec.record(n + "norm3_out", n3);
-        Tensor ca = crossAttention(w, n3, ctx, ctxImage);
+        Tensor ca = crossAttention(w, n3, in.context(), in.imageContext());
         rec.record(n + "ca_out", ca);
         x = k.add(x, ca);
         rec.record(n + "x_after_ca", x);
