@@ -142,7 +142,7 @@ final class Norms {
                     acc = acc.add(v);
                 }
             }
-            total = acc.reduceLanes(VectorOperators.ADD);
+            total = Lanes.sum(acc);
         }
         for (; i < d; i++) {
             float v = in.getAtIndex(FLOAT, base + i);
