@@ -5,6 +5,7 @@ import java.util.Map;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorScope;
 import org.jcomfy.nodes.models.BlockLoop;
+import org.jcomfy.nodes.models.DenoisingRun;
 import org.jcomfy.nodes.models.ModelCall;
 
 /**
@@ -34,6 +35,11 @@ public record AttentionCache(int stepStart, int stepInterval, int stepEnd, int b
     }
 
     @Override
+    public Map<String, Object> report(DenoisingRun run) {
+        return CacheReports.report(this, "attention_cache", run, State.class, s -> s.counts, c -> c.reusedBlocks());
+    }
+
+    @Override
     public BlockLoop blockLoop(ModelCall call) {
         if (!activeFor(call.run().steps())) return BlockLoop.EVERY_BLOCK;
         State state = call.run().state(call.branch(), this, State::new);
@@ -47,7 +53,12 @@ public record AttentionCache(int stepStart, int stepInterval, int stepEnd, int b
                 return stored;
             }
             state.counts.computedBlocks++;
+            long t0 = System.nanoTime();
             Tensor out = compute.get();
+            if (inRange) {
+                state.counts.cachedPartNanos += System.nanoTime() - t0;
+                state.counts.timedUnits++;
+            }
             if (inRange && store) state.outputs.put(block, TensorScope.detached(out));
             return out;
         };

@@ -1,6 +1,8 @@
 package org.jcomfy.nodes.acceleration;
 
+import java.util.Map;
 import org.jcomfy.nodes.models.BlockLoop;
+import org.jcomfy.nodes.models.DenoisingRun;
 import org.jcomfy.nodes.models.ModelCall;
 
 /**
@@ -14,4 +16,10 @@ public interface CachePolicy {
     CachePolicy NONE = call -> BlockLoop.EVERY_BLOCK;
 
     BlockLoop blockLoop(ModelCall call);
+
+    /**
+     * What the policy did in {@code run}, per guidance branch, for the {@code jcomfy.cache_report}
+     * event and the log; null when it did nothing.
+     */
+    default Map<String, Object> report(DenoisingRun run) { return null; }
 }

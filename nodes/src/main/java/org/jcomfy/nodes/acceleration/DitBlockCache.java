@@ -1,8 +1,11 @@
 package org.jcomfy.nodes.acceleration;
 
+import java.util.Map;
+
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorScope;
 import org.jcomfy.nodes.models.BlockLoop;
+import org.jcomfy.nodes.models.DenoisingRun;
 import org.jcomfy.nodes.models.ModelCall;
 
 /**
@@ -40,6 +43,11 @@ public record DitBlockCache(int stepStart, int stepInterval, int stepEnd, int bl
     }
 
     @Override
+    public Map<String, Object> report(DenoisingRun run) {
+        return CacheReports.report(this, "dit_block_cache", run, State.class, s -> s.counts, c -> c.reusedCalls());
+    }
+
+    @Override
     public BlockLoop blockLoop(ModelCall call) {
         if (!activeFor(call.run().steps())) return BlockLoop.EVERY_BLOCK;
         State state = call.run().state(call.branch(), this, State::new);
@@ -55,7 +63,10 @@ public record DitBlockCache(int stepStart, int stepInterval, int stepEnd, int bl
                 state.counts.reusedBlocks += end - blockStart;
             } else {
                 Tensor in = h;
+                long t0 = System.nanoTime();
                 for (int i = blockStart; i < end; i++) h = blocks.compute(i, h, BlockLoop.SelfAttention.COMPUTE);
+                state.counts.cachedPartNanos += System.nanoTime() - t0;
+                state.counts.timedUnits++;
                 // Detached: the residual outlives this forward and its scopes.
                 if (store) state.residual = TensorScope.detached(blocks.kernels().sub(h, in));
                 state.counts.computedCalls++;

@@ -1,7 +1,10 @@
 package org.jcomfy.nodes.ksampler;
 
+import java.util.Map;
+
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.DenoisingRun;
 import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.NodeInputs;
@@ -23,6 +26,7 @@ import org.jcomfy.nodes.types.Latent;
  */
 record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning negative, Latent latent,
                    KSamplerSettings settings) {
+    private static final System.Logger LOG = System.getLogger(SamplingRun.class.getName());
 
     static SamplingRun fromInputs(NodeInputs in, KSamplerSettings settings) {
         return new SamplingRun(in.get("model", DiffusionModel.class), in.get("positive", Conditioning.class),
@@ -41,8 +45,10 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         }
         Tensor samples = videoLatent(latent.samples(), model.net().latentChannels());
         FlowModelSampling sampling = FlowModelSampling.withShift(model.shift());
+        DenoisingRun[] run = new DenoisingRun[1];
         VelocityModel<Conditioning> velocity = (x, timestep, cond, call) -> {
             context.checkInterrupted();
+            run[0] = call.run();
             // A cache keeps one state per guidance branch: a branch of several conds (averaged
             // below) would mix theirs, so it runs uncached.
             BlockLoop loop = cond.entries().size() == 1 ? model.options().cache().blockLoop(call) : BlockLoop.EVERY_BLOCK;
@@ -55,7 +61,16 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         };
         Tensor out = KSamplerRun.run(velocity, sampling, model.latentFormat(), samples, null, positive, negative,
                 settings, onStep);
+        reportCache(context, run[0]);
         return latent.withSamples(out);
+    }
+
+    /** What the DiT cache did, as a {@code jcomfy.cache_report} event and a log line. */
+    private void reportCache(ExecutionContext context, DenoisingRun run) {
+        Map<String, Object> report = run == null ? null : model.options().cache().report(run);
+        if (report == null) return;
+        LOG.log(System.Logger.Level.INFO, "DiT cache: " + report);
+        context.event("jcomfy.cache_report", report);
     }
 
     /**

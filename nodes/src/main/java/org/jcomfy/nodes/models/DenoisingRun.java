@@ -48,6 +48,12 @@ public final class DenoisingRun {
         callsThisStep.clear();
     }
 
+    /** {@code owner}'s state for {@code branch} if it made one, else null. */
+    public <T> T existingState(GuidanceBranch branch, Object owner, Class<T> type) {
+        Map<Object, Object> m = state.get(branch);
+        return m == null ? null : type.cast(m.get(owner));
+    }
+
     /** {@code owner}'s state for {@code branch}, made by {@code fresh} on first use. */
     @SuppressWarnings("unchecked")
     public <T> T state(GuidanceBranch branch, Object owner, Supplier<T> fresh) {

@@ -26,6 +26,8 @@ public final class TestContext implements ExecutionContext {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path root;
     public final List<long[]> progress = new ArrayList<>();
+    /** Every {@link #event} sent, in order. */
+    public final List<Map.Entry<String, Map<String, Object>>> events = new ArrayList<>();
     public final List<BufferedImage> previews = new ArrayList<>();
     public volatile boolean interrupted;
     private final Map<String, Object> shared = new HashMap<>();
@@ -91,6 +93,11 @@ public final class TestContext implements ExecutionContext {
 
     @Override public String promptId() { return "test-prompt"; }
     @Override public String nodeId() { return "1"; }
+
+    @Override
+    public void event(String type, Map<String, Object> data) {
+        events.add(Map.entry(type, data));
+    }
 
     @Override
     public void progress(long value, long max) {

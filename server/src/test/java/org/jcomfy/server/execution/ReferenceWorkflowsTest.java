@@ -109,7 +109,7 @@ class ReferenceWorkflowsTest {
     }
 
     /** Converts the UI file and points its model names at files present in the server's model folders. */
-    private static ObjectNode preparedPrompt(TestServer server, String file) throws Exception {
+    static ObjectNode preparedPrompt(TestServer server, String file) throws Exception {
         Path models = server.base.resolve("models");
         DemoModels.ensure(models, System.out);
         // No CLIP vision model exists in jcomfy yet: an empty fixture lets the i2v graphs validate (they are not run).
