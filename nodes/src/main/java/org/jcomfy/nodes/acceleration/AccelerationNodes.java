@@ -4,10 +4,10 @@ import java.util.List;
 import org.jcomfy.nodes.api.Node;
 import org.jcomfy.nodes.api.NodeProvider;
 
-/** jcomfy's acceleration nodes (category {@code jcomfy/acceleration}). */
+/** The cache nodes: jcomfy's DiTCache ({@code jcomfy/acceleration}) and ComfyUI core's EasyCache and LazyCache. */
 public final class AccelerationNodes implements NodeProvider {
     @Override
     public List<Node> nodes() {
-        return List.of(new DiTCacheNode());
+        return List.of(new DiTCacheNode(), new EasyCacheNodes.EasyCacheNode(), new EasyCacheNodes.LazyCacheNode());
     }
 }

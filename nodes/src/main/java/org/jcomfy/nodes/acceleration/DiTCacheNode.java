@@ -50,9 +50,6 @@ public final class DiTCacheNode implements Node {
     @Override
     public NodeOutput execute(NodeInputs in, ExecutionContext context) {
         DiffusionModel model = in.get("model", DiffusionModel.class);
-        if (model.options().cache() != CachePolicy.NONE) {
-            throw new IllegalArgumentException("this MODEL already has a DiT cache applied; use one cache node per model");
-        }
         int blocks = model.net().blockCount();
         int blockStart = in.getInt("block_start"), blockEnd = in.getInt("block_end");
         if (blockEnd > blocks) {
@@ -64,6 +61,6 @@ public final class DiTCacheNode implements Node {
         CachePolicy policy = in.getString("method").equals(ATTENTION_CACHE)
                 ? new AttentionCache(stepStart, interval, stepEnd, blockStart, blockEnd)
                 : new DitBlockCache(stepStart, interval, stepEnd, blockStart, blockEnd);
-        return NodeOutput.of(model.withCache(policy));
+        return NodeOutput.of(EasyCacheNodes.withCache(in, policy));
     }
 }

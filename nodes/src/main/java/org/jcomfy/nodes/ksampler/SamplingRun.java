@@ -60,7 +60,7 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
             context.progress(step + 1, total);
         };
         Tensor out = KSamplerRun.run(velocity, sampling, model.latentFormat(), samples, null, positive, negative,
-                settings, onStep);
+                settings, onStep, model.options().cache());
         reportCache(context, run[0]);
         return latent.withSamples(out);
     }

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jcomfy.nodes.sampling.FlowModelSampling;
 
 /**
  * One sampling of one latent, made by the sampler per prompt: it knows the schedule, counts the
@@ -18,14 +19,22 @@ import java.util.function.Supplier;
  */
 public final class DenoisingRun {
     private final float[] sigmas;
+    private final FlowModelSampling modelSampling;
     private int step;
     private final Map<GuidanceBranch, Integer> callsThisStep = new EnumMap<>(GuidanceBranch.class);
     private final Map<GuidanceBranch, Map<Object, Object>> state = new EnumMap<>(GuidanceBranch.class);
+    private final Map<Object, Object> runState = new HashMap<>();
 
-    /** @param sigmas the sampler's schedule, {@code steps + 1} values */
-    public DenoisingRun(float[] sigmas) {
+    /**
+     * @param sigmas        the sampler's schedule, {@code steps + 1} values
+     * @param modelSampling the model's sampling (shift), for policies that work in sigma percentages
+     */
+    public DenoisingRun(float[] sigmas, FlowModelSampling modelSampling) {
         this.sigmas = sigmas.clone();
+        this.modelSampling = modelSampling;
     }
+
+    public FlowModelSampling modelSampling() { return modelSampling; }
 
     /** Number of sampler steps. */
     public int steps() { return Math.max(0, sigmas.length - 1); }
@@ -46,6 +55,20 @@ public final class DenoisingRun {
     public void stepDone(int i) {
         step = i + 1;
         callsThisStep.clear();
+    }
+
+    /**
+     * {@code owner}'s state for the whole run, across branches, made by {@code fresh} on first use
+     * (for policies that decide once for both branches, as ComfyUI's EasyCache does).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T runState(Object owner, Supplier<T> fresh) {
+        return (T) runState.computeIfAbsent(owner, o -> fresh.get());
+    }
+
+    /** {@code owner}'s run-wide state if it made one, else null. */
+    public <T> T existingRunState(Object owner, Class<T> type) {
+        return type.cast(runState.get(owner));
     }
 
     /** {@code owner}'s state for {@code branch} if it made one, else null. */

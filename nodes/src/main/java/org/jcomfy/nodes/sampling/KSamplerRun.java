@@ -1,5 +1,6 @@
 package org.jcomfy.nodes.sampling;
 
+import org.jcomfy.nodes.acceleration.CachePolicy;
 import org.jcomfy.nodes.models.DenoisingRun;
 
 import java.util.Arrays;
@@ -70,6 +71,13 @@ public final class KSamplerRun {
      */
     public static <C> float[] run(VelocityModel<C> model, FlowModelSampling ms, LatentFormat format, long[] shape,
             float[] latent, int[] batchIndex, C positive, C negative, KSamplerSettings settings, StepCallback callback) {
+        return run(model, ms, format, shape, latent, batchIndex, positive, negative, settings, callback, CachePolicy.NONE);
+    }
+
+    /** As above, with a cache around the guided prediction and each model call (the DiT-level part is the model's). */
+    public static <C> float[] run(VelocityModel<C> model, FlowModelSampling ms, LatentFormat format, long[] shape,
+            float[] latent, int[] batchIndex, C positive, C negative, KSamplerSettings settings, StepCallback callback,
+            CachePolicy cache) {
         Sampler sampler = Samplers.get(settings.samplerName());
         float[] noise = settings.addNoise() ? Noise.prepare(settings.seed(), shape, batchIndex) : new float[latent.length];
         float[] sigmas = sigmas(ms, settings);
@@ -86,8 +94,9 @@ public final class KSamplerRun {
         float[] modelLatent = nonZero ? format.processIn(latent, shape) : latent.clone();
         float[] start = FlowModelSampling.noiseScaling(sigmas[0], noise, modelLatent);
         // The run counts steps as the sampler reports them, so each model call knows its step.
-        DenoisingRun run = new DenoisingRun(sigmas);
-        Denoiser denoiser = Cfg.guided(model, ms, positive, negative, settings.cfg(), run);
+        DenoisingRun run = new DenoisingRun(sigmas, ms);
+        VelocityModel<C> cached = (x, timestep, cond, call) -> cache.velocity(call, x, () -> model.velocity(x, timestep, cond, call));
+        Denoiser denoiser = cache.denoiser(run, Cfg.guided(cached, ms, positive, negative, settings.cfg(), run));
         StepCallback counted = (step, total, x, denoised) -> {
             run.stepDone(step);
             if (callback != null) callback.onStep(step, total, x, denoised);
@@ -102,8 +111,14 @@ public final class KSamplerRun {
     /** Convenience for a LATENT given as a tensor. */
     public static <C> Tensor run(VelocityModel<C> model, FlowModelSampling ms, LatentFormat format, Tensor latent,
             int[] batchIndex, C positive, C negative, KSamplerSettings settings, StepCallback callback) {
+        return run(model, ms, format, latent, batchIndex, positive, negative, settings, callback, CachePolicy.NONE);
+    }
+
+    public static <C> Tensor run(VelocityModel<C> model, FlowModelSampling ms, LatentFormat format, Tensor latent,
+            int[] batchIndex, C positive, C negative, KSamplerSettings settings, StepCallback callback, CachePolicy cache) {
         long[] shape = latent.shape();
-        float[] out = run(model, ms, format, shape, latent.toFloatArray(), batchIndex, positive, negative, settings, callback);
+        float[] out = run(model, ms, format, shape, latent.toFloatArray(), batchIndex, positive, negative, settings,
+                callback, cache);
         return Tensor.of(out, shape);
     }
 }

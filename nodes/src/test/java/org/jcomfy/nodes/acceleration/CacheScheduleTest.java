@@ -12,6 +12,7 @@ import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.models.BlockLoop;
+import org.jcomfy.nodes.sampling.FlowModelSampling;
 import org.jcomfy.nodes.models.DenoisingRun;
 import org.jcomfy.nodes.models.GuidanceBranch;
 import org.jcomfy.nodes.models.ModelCall;
@@ -51,7 +52,7 @@ class CacheScheduleTest {
     private static float[] run(CachePolicy policy, int steps, RecordingBlocks blocks) {
         float[] sigmas = new float[steps + 1];
         for (int i = 0; i <= steps; i++) sigmas[i] = 1f - (float) i / steps;
-        DenoisingRun run = new DenoisingRun(sigmas);
+        DenoisingRun run = new DenoisingRun(sigmas, FlowModelSampling.wanDefault());
         float[] out = new float[steps];
         for (int s = 0; s < steps; s++) {
             blocks.step = s;
@@ -112,7 +113,7 @@ class CacheScheduleTest {
     void the_extra_evaluations_of_two_stage_samplers_always_compute() {
         RecordingBlocks blocks = new RecordingBlocks(3);
         DitBlockCache cache = new DitBlockCache(0, 2, 9, 0, 3);
-        DenoisingRun run = new DenoisingRun(new float[] {1f, 0.75f, 0.5f, 0.25f, 0f});
+        DenoisingRun run = new DenoisingRun(new float[] {1f, 0.75f, 0.5f, 0.25f, 0f}, FlowModelSampling.wanDefault());
         for (int s = 0; s < 4; s++) {
             blocks.step = s;
             for (int evaluation = 0; evaluation < 2; evaluation++) {
@@ -130,7 +131,7 @@ class CacheScheduleTest {
     @Test
     void each_guidance_branch_keeps_its_own_residual() {
         DitBlockCache cache = new DitBlockCache(0, 2, 9, 0, 1);
-        DenoisingRun run = new DenoisingRun(new float[] {1f, 0.5f, 0f});
+        DenoisingRun run = new DenoisingRun(new float[] {1f, 0.5f, 0f}, FlowModelSampling.wanDefault());
         RecordingBlocks blocks = new RecordingBlocks(1);
         // Step 0 stores cond's residual (1) from input 0, uncond's from input 10: both 1, kept apart.
         cache.blockLoop(run.call(GuidanceBranch.COND, 1)).run(Tensor.of(new float[] {0f}, 1), blocks);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.kernels.Kernels;
@@ -49,12 +50,19 @@ class CachedDitSamplingTest {
     static void close() { dit.close(); }
 
     private static float[] sample(CachePolicy policy, String sampler) {
+        return sample(policy, sampler, STEPS, new ArrayList<>());
+    }
+
+    /** Samples with {@code policy} at every level; {@code computed} receives the sigma of each model call that ran. */
+    private static float[] sample(CachePolicy policy, String sampler, int steps, List<Double> computed) {
         WanModel model = dit.model();
-        VelocityModel<Tensor> velocity = (x, timestep, ctx, call) ->
-                model.forward(x, new double[] {timestep}, ctx, null, policy.blockLoop(call), ActivationRecorder.NONE);
-        KSamplerSettings settings = KSamplerSettings.ksampler(7, STEPS, 3.0, sampler, "simple", 1.0);
+        VelocityModel<Tensor> velocity = (x, timestep, ctx, call) -> {
+            computed.add(call.sigma());
+            return model.forward(x, new double[] {timestep}, ctx, null, policy.blockLoop(call), ActivationRecorder.NONE);
+        };
+        KSamplerSettings settings = KSamplerSettings.ksampler(7, steps, 3.0, sampler, "simple", 1.0);
         return KSamplerRun.run(velocity, FlowModelSampling.wanDefault(), LatentFormat.identity(model.config().outDim()), latent, null,
-                context, emptyContext, settings, null).toFloatArray();
+                context, emptyContext, settings, null, policy).toFloatArray();
     }
 
     /**
@@ -82,7 +90,10 @@ class CachedDitSamplingTest {
                     new DitBlockCache(STEPS, 2, STEPS, 0, layers),       // starts after the last step: off
                     new DitBlockCache(3, 2, 2, 0, layers),               // active, stores residuals, never reuses
                     new AttentionCache(0, 1, STEPS, 0, layers),
-                    new AttentionCache(0, 2, 0, 0, layers));             // active, never inside (start, end]
+                    new AttentionCache(0, 2, 0, 0, layers),              // active, never inside (start, end]
+                    new EasyCache(0.0, 0.0, 1.0),                        // threshold 0: never reuses
+                    new LazyCache(0.0, 0.0, 1.0),
+                    new EasyCache(3.0, 1.0, 1.0));                       // window closed
             for (CachePolicy p : computingAll) {
                 assertArrayEquals(plain, sample(p, sampler), sampler + " with " + p);
             }
@@ -93,10 +104,33 @@ class CachedDitSamplingTest {
     void a_cache_that_reuses_changes_the_result_a_little() {
         int layers = dit.model().config().numLayers();
         float[] plain = sample(CachePolicy.NONE, "euler");
-        for (CachePolicy p : List.of(new DitBlockCache(1, 2, STEPS, 0, layers), new AttentionCache(1, 2, STEPS, 0, layers))) {
+        for (CachePolicy p : List.of(new DitBlockCache(1, 2, STEPS, 0, layers), new AttentionCache(1, 2, STEPS, 0, layers),
+                new EasyCache(3.0, 0.0, 1.0), new LazyCache(3.0, 0.0, 1.0))) {
             float[] cached = sample(p, "euler");
             double rel = TensorMetrics.relativeL2(cached, plain);
             assertTrue(rel > 0 && Double.isFinite(rel), p + ": relative L2 " + rel);
+        }
+    }
+
+    @Test
+    void easycache_and_lazycache_reuse_only_inside_their_sigma_window_and_report_it() {
+        int steps = 12;
+        List<Double> plain = new ArrayList<>();
+        sample(CachePolicy.NONE, "euler", steps, plain);
+        FlowModelSampling ms = FlowModelSampling.wanDefault();
+        double start = ms.percentToSigma(0.3), end = ms.percentToSigma(0.8);
+        for (CachePolicy p : List.of(new EasyCache(3.0, 0.3, 0.8), new LazyCache(3.0, 0.3, 0.8))) {
+            List<Double> computed = new ArrayList<>();
+            sample(p, "euler", steps, computed);
+            List<Double> skipped = new ArrayList<>(plain);
+            for (Double sigma : computed) skipped.remove(sigma);
+            assertTrue(!skipped.isEmpty(), p + " never reused at threshold 3");
+            for (double sigma : skipped) {
+                assertTrue(sigma <= start && sigma > end, p + " reused at sigma " + sigma + " outside (" + end + ", " + start + "]");
+            }
+            // The first two calls inside the window compute: EasyCache needs an input and an output change first.
+            long inWindow = plain.stream().filter(sg -> sg <= start && sg > end).distinct().count();
+            assertTrue(skipped.stream().distinct().count() <= inWindow - 2, p + " skipped " + skipped);
         }
     }
 }

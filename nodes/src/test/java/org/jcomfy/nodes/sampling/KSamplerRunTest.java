@@ -148,7 +148,7 @@ class KSamplerRunTest {
         float[] out = KSamplerRun.run(pointModel(calls), WAN, LatentFormat.identity(16), SHAPE, new float[N], null, 0.5f,
                 0f, KSamplerSettings.ksampler(5, 10, 1.0, "uni_pc", "simple", 1.0), null);
         float[] sigmas = KSamplerRun.sigmas(WAN, KSamplerSettings.ksampler(5, 10, 1.0, "uni_pc", "simple", 1.0));
-        SamplingTask task = new SamplingTask(Cfg.guided(pointModel(new ArrayList<>()), WAN, 0.5f, 0f, 1.0, new DenoisingRun(sigmas)), SHAPE,
+        SamplingTask task = new SamplingTask(Cfg.guided(pointModel(new ArrayList<>()), WAN, 0.5f, 0f, 1.0, new DenoisingRun(sigmas, FlowModelSampling.wanDefault())), SHAPE,
                 sigmas, 5, WAN, null);
         float[] raw = Samplers.get("uni_pc").sample(task, FlowModelSampling.noiseScaling(sigmas[0], Noise.prepare(5, SHAPE), new float[N]));
         assertEquals(0.001f, task.sigmas()[sigmas.length - 1], "the schedule's last sigma was replaced in place");

@@ -10,8 +10,8 @@ import org.jcomfy.server.TestServer;
 import org.jcomfy.server.TestWebSocket;
 import org.junit.jupiter.api.Test;
 
-/** The DiTCache node in the saved Wan2.1 text-to-video workflow, through the real server. */
-class DiTCacheTest {
+/** The cache nodes (DiTCache, EasyCache, LazyCache) in the saved Wan2.1 text-to-video workflow, through the real server. */
+class CacheNodesTest {
 
     /** The workflow at a small size with a DiTCache between the model and KSampler "3". */
     private static ObjectNode cachedPrompt(TestServer server, String method, int stepStart, int stepEnd, int blockEnd)
@@ -50,6 +50,48 @@ class DiTCacheTest {
                     assertTrue(b.get("blocks_reused").asInt() > 0, report.toString());
                 }
             }
+        }
+    }
+
+    @Test
+    void comfyuis_easycache_and_lazycache_nodes_run_the_workflow_and_report_their_reuse() throws Exception {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("easy")) {
+            ws.awaitType("status");
+            for (String node : List.of("EasyCache", "LazyCache")) {
+                ObjectNode prompt = cachedPrompt(server, "dit_block_cache", 1, 5, 3);
+                ObjectNode cache = (ObjectNode) prompt.get("900");
+                cache.put("class_type", node);
+                ObjectNode inputs = (ObjectNode) cache.get("inputs");
+                JsonNode model = inputs.get("model");
+                inputs.removeAll();
+                inputs.set("model", model);
+                inputs.put("reuse_threshold", 3.0).put("start_percent", 0.0).put("end_percent", 1.0).put("verbose", false);
+                String id = server.submit(prompt.toString(), "easy");
+                List<JsonNode> events = ws.untilDone(id);
+                assertTrue(TestWebSocket.types(events).contains("execution_success"), events.toString());
+                JsonNode report = TestWebSocket.ofType(events, "jcomfy.cache_report").get(0);
+                assertEquals(node, report.get("method").asText());
+                JsonNode first = report.get("branches").elements().next();
+                assertTrue(first.get("steps_reused").asInt() > 0, report.toString());
+                assertEquals(6, first.get("steps_reused").asInt() + first.get("steps_computed").asInt(), report.toString());
+            }
+        }
+    }
+
+    @Test
+    void the_easycache_schema_is_comfyuis() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            JsonNode info = server.getJson("/object_info/EasyCache").get("EasyCache");
+            assertEquals("advanced/debug", info.get("category").asText());
+            assertTrue(info.get("experimental").asBoolean());
+            assertEquals("comfy_extras.nodes_easycache", info.get("python_module").asText());
+            JsonNode threshold = info.at("/input/required/reuse_threshold");
+            assertEquals("FLOAT", threshold.get(0).asText());
+            assertEquals(0.2, threshold.at("/1/default").asDouble());
+            assertEquals(3.0, threshold.at("/1/max").asDouble());
+            List<String> order = new java.util.ArrayList<>();
+            info.at("/input_order/required").forEach(n -> order.add(n.asText()));
+            assertEquals(List.of("model", "reuse_threshold", "start_percent", "end_percent", "verbose"), order);
         }
     }
 
