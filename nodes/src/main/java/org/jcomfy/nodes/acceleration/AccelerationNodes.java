@@ -8,6 +8,7 @@ import org.jcomfy.nodes.api.NodeProvider;
 public final class AccelerationNodes implements NodeProvider {
     @Override
     public List<Node> nodes() {
-        return List.of(new DiTCacheNode(), new EasyCacheNodes.EasyCacheNode(), new EasyCacheNodes.LazyCacheNode());
+        return List.of(new DiTCacheNode(), new EasyCacheNodes.EasyCacheNode(), new EasyCacheNodes.LazyCacheNode(),
+                new TeaCacheNode());
     }
 }

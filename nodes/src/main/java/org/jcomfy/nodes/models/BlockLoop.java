@@ -28,6 +28,12 @@ public interface BlockLoop {
         /** The model's kernels, for the loop's own arithmetic (adding a stored residual). */
         Kernels kernels();
 
+        /** The call's timestep embedding {@code e} {@code [B, D]} (TeaCache's indicator). */
+        Tensor timeEmbedding();
+
+        /** The call's time projection {@code e0} {@code [B, 6, D]}, the blocks' shared modulation input. */
+        Tensor timeModulation();
+
         /** Block {@code i} on {@code h}; {@code selfAttention} may replace its self-attention output. */
         Tensor compute(int i, Tensor h, SelfAttention selfAttention);
     }

@@ -30,12 +30,17 @@ class CacheScheduleTest {
         final int count;
         final List<String> computed = new ArrayList<>();
         int step;
+        float timeEmbedding = 1f;
 
         RecordingBlocks(int count) { this.count = count; }
 
         @Override public int count() { return count; }
 
         @Override public Kernels kernels() { return K; }
+
+        @Override public Tensor timeEmbedding() { return Tensor.of(new float[] {timeEmbedding}, 1, 1); }
+
+        @Override public Tensor timeModulation() { return Tensor.of(new float[] {timeEmbedding}, 1, 1, 1); }
 
         @Override
         public Tensor compute(int i, Tensor h, BlockLoop.SelfAttention selfAttention) {
@@ -143,5 +148,30 @@ class CacheScheduleTest {
         assertEquals(1f, cond.residual.getFloat(0));
         assertEquals(1f, uncond.residual.getFloat(0));
         assertEquals(1, cond.counts.computedCalls());
+    }
+
+    @Test
+    void teacache_skips_while_the_rescaled_relative_l1_change_of_e_accumulates_under_the_threshold() {
+        // Rescaling d -> d, threshold 0.25; e per step 1.0, 1.1, 1.2, 1.3, 1.31, 1.4.
+        // d: -, 0.1, 0.091 (sum 0.191: skip), 0.083 (sum 0.274: compute, restart), 0.0077 (skip); the last step computes.
+        TeaCache cache = new TeaCache(0.25, false, new double[] {1.0, 0.0}, 0, -1);
+        float[] e = {1.0f, 1.1f, 1.2f, 1.3f, 1.31f, 1.4f};
+        RecordingBlocks blocks = new RecordingBlocks(2);
+        DenoisingRun run = new DenoisingRun(new float[] {1f, 0.8f, 0.6f, 0.4f, 0.3f, 0.2f, 0f}, FlowModelSampling.wanDefault());
+        List<Integer> computedSteps = new ArrayList<>();
+        for (int s = 0; s < e.length; s++) {
+            blocks.step = s;
+            blocks.timeEmbedding = e[s];
+            int before = blocks.computed.size();
+            cache.blockLoop(run.call(GuidanceBranch.COND, 0.5)).run(Tensor.of(new float[] {0f}, 1), blocks);
+            if (blocks.computed.size() > before) computedSteps.add(s);
+            run.stepDone(s);
+        }
+        assertEquals(List.of(0, 3, 5), computedSteps);
+        assertTrue(cache.forced(0, 6) && cache.forced(5, 6) && !cache.forced(4, 6));
+        TeaCache e0 = new TeaCache(0.25, true, TeaCache.coefficients("1.3B", true), 0, -1);
+        assertTrue(e0.forced(4, 50) && !e0.forced(5, 50) && !e0.forced(49, 50), "e0 mode: the first 5 steps, no tail");
+        TeaCache window = new TeaCache(0.25, false, new double[] {1.0, 0.0}, 10, 20);
+        assertTrue(window.forced(9, 50) && !window.forced(10, 50) && window.forced(21, 50));
     }
 }

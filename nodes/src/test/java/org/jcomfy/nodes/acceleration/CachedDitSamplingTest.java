@@ -93,7 +93,9 @@ class CachedDitSamplingTest {
                     new AttentionCache(0, 2, 0, 0, layers),              // active, never inside (start, end]
                     new EasyCache(0.0, 0.0, 1.0),                        // threshold 0: never reuses
                     new LazyCache(0.0, 0.0, 1.0),
-                    new EasyCache(3.0, 1.0, 1.0));                       // window closed
+                    new EasyCache(3.0, 1.0, 1.0),                        // window closed
+                    new TeaCache(0.0, false, TeaCache.coefficients("1.3B", false), 0, -1),  // threshold 0: never skips
+                    new TeaCache(5.0, true, TeaCache.coefficients("1.3B", true), 0, 0));     // nothing may skip after step 0
             for (CachePolicy p : computingAll) {
                 assertArrayEquals(plain, sample(p, sampler), sampler + " with " + p);
             }
@@ -105,7 +107,8 @@ class CachedDitSamplingTest {
         int layers = dit.model().config().numLayers();
         float[] plain = sample(CachePolicy.NONE, "euler");
         for (CachePolicy p : List.of(new DitBlockCache(1, 2, STEPS, 0, layers), new AttentionCache(1, 2, STEPS, 0, layers),
-                new EasyCache(3.0, 0.0, 1.0), new LazyCache(3.0, 0.0, 1.0))) {
+                new EasyCache(3.0, 0.0, 1.0), new LazyCache(3.0, 0.0, 1.0),
+                new TeaCache(50.0, false, new double[] {1.0, 0.0}, 0, -1))) {
             float[] cached = sample(p, "euler");
             double rel = TensorMetrics.relativeL2(cached, plain);
             assertTrue(rel > 0 && Double.isFinite(rel), p + ": relative L2 " + rel);

@@ -10,7 +10,7 @@ import org.jcomfy.server.TestServer;
 import org.jcomfy.server.TestWebSocket;
 import org.junit.jupiter.api.Test;
 
-/** The cache nodes (DiTCache, EasyCache, LazyCache) in the saved Wan2.1 text-to-video workflow, through the real server. */
+/** The cache nodes (DiTCache, EasyCache, LazyCache, WanTeaCache) in the saved Wan2.1 text-to-video workflow, through the real server. */
 class CacheNodesTest {
 
     /** The workflow at a small size with a DiTCache between the model and KSampler "3". */
@@ -75,6 +75,32 @@ class CacheNodesTest {
                 assertTrue(first.get("steps_reused").asInt() > 0, report.toString());
                 assertEquals(6, first.get("steps_reused").asInt() + first.get("steps_computed").asInt(), report.toString());
             }
+        }
+    }
+
+    @Test
+    void teacache_runs_the_workflow_and_reports_its_steps() throws Exception {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("tea")) {
+            ws.awaitType("status");
+            ObjectNode prompt = cachedPrompt(server, "dit_block_cache", 1, 5, 3);
+            ObjectNode cache = (ObjectNode) prompt.get("900");
+            cache.put("class_type", "WanTeaCache");
+            ObjectNode inputs = (ObjectNode) cache.get("inputs");
+            JsonNode model = inputs.get("model");
+            inputs.removeAll();
+            inputs.set("model", model);
+            inputs.put("model_type", "wan2.1_t2v_1.3B").put("mode", "e").put("rel_l1_thresh", 10.0)
+                    .put("start_step", 0).put("end_step", -1);
+            String id = server.submit(prompt.toString(), "tea");
+            List<JsonNode> events = ws.untilDone(id);
+            assertTrue(TestWebSocket.types(events).contains("execution_success"), events.toString());
+            JsonNode report = TestWebSocket.ofType(events, "jcomfy.cache_report").get(0);
+            assertEquals("TeaCache", report.get("method").asText());
+            // Which steps skip is CacheScheduleTest's: the random demo DiT's timestep embedding changes
+            // so much per step (relative L1 above 0.5) that the published 1.3B polynomial never skips.
+            JsonNode cond = report.at("/branches/cond");
+            assertEquals(6, cond.get("steps_reused").asInt() + cond.get("steps_computed").asInt(), report.toString());
+            assertTrue(cond.get("steps_computed").asInt() >= 2, "the first and the last step compute: " + report);
         }
     }
 

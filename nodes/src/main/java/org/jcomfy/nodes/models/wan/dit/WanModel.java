@@ -125,6 +125,10 @@ public final class WanModel {
 
             @Override public Kernels kernels() { return k; }
 
+            @Override public Tensor timeEmbedding() { return in.timeEmbedding(); }
+
+            @Override public Tensor timeModulation() { return in.modulation(); }
+
             @Override
             public Tensor compute(int i, Tensor h, BlockLoop.SelfAttention selfAttention) {
                 try (TensorScope scope = TensorScope.open()) {
