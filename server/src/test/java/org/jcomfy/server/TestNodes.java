@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.Map;
+import java.util.Random;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.Node;
 import org.jcomfy.nodes.api.NodeEnvironment;
@@ -28,7 +29,7 @@ public final class TestNodes implements NodeProvider {
     @Override
     public List<Node> nodes() {
         return List.of(new Number(), new Sink(), new Steps(), new Fail(), new Volatile(), new ListSource(), new UniqueId(),
-                new Gate(), new SchemaFault());
+                new Gate(), new SchemaFault(), new Previews());
     }
 
     /** A registry of the {@link SchemaOnly} nodes alone, in declaration order. */
@@ -89,6 +90,33 @@ public final class TestNodes implements NodeProvider {
                 Thread.sleep(inputs.getLong("sleep_ms"));
             }
             return NodeOutput.of(steps);
+        }
+    }
+
+    /**
+     * Sends {@code count} previews of a {@code size}-square noise image (noise compresses badly, so
+     * each JPEG frame is large: about 0.4 MB at the 512 preview size), with a progress event each.
+     */
+    static final class Previews implements Node {
+        private static final NodeSchema SCHEMA = NodeSchema.builder("TestPreviews").category("test")
+                .intInput("count", 10, 1, 10000, 1)
+                .intInput("size", 512, 8, 2048, 8)
+                .output("INT").build();
+
+        @Override public NodeSchema schema() { return SCHEMA; }
+
+        @Override
+        public NodeOutput execute(NodeInputs inputs, ExecutionContext context) {
+            int size = (int) inputs.getLong("size");
+            long count = inputs.getLong("count");
+            BufferedImage noise = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+            Random random = new Random(8);
+            for (int y = 0; y < size; y++) for (int x = 0; x < size; x++) noise.setRGB(x, y, random.nextInt());
+            for (long i = 1; i <= count; i++) {
+                context.preview(noise);
+                context.progress(i, count);
+            }
+            return NodeOutput.of(count);
         }
     }
 

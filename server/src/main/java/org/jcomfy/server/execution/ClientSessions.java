@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.jcomfy.server.http.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,14 +23,24 @@ import org.slf4j.LoggerFactory;
  * The connected {@code /ws} clients by sid. A client's first text frame may carry its
  * {@code feature_flags}; later frames are ignored. Messages for a sid that is not connected are
  * dropped, as ComfyUI does. Sends to one socket are serialised so frames keep their order.
+ *
+ * <p>Jetty queues every frame it is given until the client's socket takes it, without limit. A
+ * client that reads slowly or not at all would make the server hold every preview of a run for it
+ * (hundreds of MB of heap that the process keeps resident after the run). Previews are disposable,
+ * so each client has a budget of queued preview bytes and a preview over it is dropped for that
+ * client; JSON events (status, executing, executed, progress) are always queued.
  */
 final class ClientSessions {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSessions.class);
+    /** Preview bytes that may wait for one client: a few full-size previews, so a client that keeps up misses none. */
+    static final long MAX_QUEUED_PREVIEW_BYTES = 4L * 1024 * 1024;
 
     private static final class Client {
         final WsContext socket;
         volatile JsonNode flags;
         volatile boolean firstFrameSeen;
+        /** Preview bytes handed to Jetty and not yet written to the socket (or failed). */
+        final AtomicLong queuedPreviewBytes = new AtomicLong();
 
         Client(WsContext socket) { this.socket = socket; }
     }
@@ -87,12 +99,29 @@ final class ClientSessions {
         });
     }
 
-    /** A binary frame built per recipient (its layout depends on the recipient's flags). */
-    void sendBinary(String sid, Function<String, ByteBuffer> frameForSid) {
+    /**
+     * A preview frame for each recipient (its layout depends on the recipient's flags), skipped for
+     * a recipient whose earlier previews still fill its budget. One frame always fits an empty queue.
+     */
+    void sendPreview(String sid, Function<String, ByteBuffer> frameForSid) {
         for (Map.Entry<String, Client> e : targets(sid)) {
+            Client client = e.getValue();
+            long queued = client.queuedPreviewBytes.get();
             ByteBuffer frame = frameForSid.apply(e.getKey());
-            deliver(e.getValue(), c -> {
-                c.socket.send(frame);
+            long size = frame.remaining();
+            if (queued > 0 && queued + size > MAX_QUEUED_PREVIEW_BYTES) {
+                LOG.debug("dropping a preview for {}: {} bytes of previews still wait for it", e.getKey(), queued);
+                continue;
+            }
+            client.queuedPreviewBytes.addAndGet(size);
+            Runnable written = () -> client.queuedPreviewBytes.addAndGet(-size);
+            deliver(client, c -> {
+                try {
+                    c.socket.session.sendBinary(frame, Callback.from(written, failure -> written.run()));
+                } catch (RuntimeException refused) {
+                    written.run(); // never queued: give the budget back
+                    throw refused;
+                }
                 return null;
             });
         }

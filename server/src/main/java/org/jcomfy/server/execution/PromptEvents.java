@@ -31,7 +31,8 @@ final class PromptEvents {
     /** Sent to the client, or broadcast when there is none. */
     void toClientOrEveryone(String type, ObjectNode data) { sessions.send(clientId, type, data); }
 
-    void binaryToClientOrEveryone(Function<String, ByteBuffer> frameForSid) { sessions.sendBinary(clientId, frameForSid); }
+    /** A preview frame to the client, or to everyone when there is none (dropped for a client that lags). */
+    void previewToClientOrEveryone(Function<String, ByteBuffer> frameForSid) { sessions.sendPreview(clientId, frameForSid); }
 
     /** ComfyUI's {@code add_message}: stamps the data, keeps it for history, and sends it. */
     ObjectNode lifecycle(String event, ObjectNode data, boolean broadcast) {

@@ -3,9 +3,10 @@ package org.jcomfy.server.execution;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
-import java.util.Map;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.jcomfy.backend.device.Device;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.ExecutionInterrupted;
@@ -66,9 +67,15 @@ final class RunningContext implements ExecutionContext {
     @Override
     public void preview(BufferedImage image) {
         byte[] jpeg = PreviewFrames.jpeg(image, PreviewFrames.DEFAULT_MAX_SIZE);
-        events.binaryToClientOrEveryone(sid -> sessions.supportsPreviewMetadata(sid)
-                ? PreviewFrames.withMetadata(jpeg, item.promptId(), nodeId)
-                : PreviewFrames.legacy(jpeg));
+        // Each layout is built once and shared by its recipients; each send reads its own view of it.
+        ByteBuffer[] layouts = new ByteBuffer[2];
+        events.previewToClientOrEveryone(sid -> {
+            int layout = sessions.supportsPreviewMetadata(sid) ? 1 : 0;
+            if (layouts[layout] == null) {
+                layouts[layout] = layout == 1 ? PreviewFrames.withMetadata(jpeg, item.promptId(), nodeId) : PreviewFrames.legacy(jpeg);
+            }
+            return layouts[layout].duplicate();
+        });
     }
 
     @Override
