@@ -47,6 +47,11 @@ final class PromptWorker implements Runnable {
             }
             if (item != null) runOne(item);
             applyFreeRequest();
+            // Idle now: a prompt's temporaries (preview frames, images) grew the heap, and G1 hands
+            // memory back to the OS only after a full or periodic collection. One collection here
+            // lets the resident size return towards its baseline (ComfyUI collects after a prompt too);
+            // model weights are memory-mapped, so the heap it scans is small.
+            if (item != null && queue.pending().isEmpty()) System.gc();
         }
     }
 
