@@ -36,6 +36,9 @@ final class PromptWorker implements Runnable {
         queue.close();
     }
 
+    private static final long HEAP_GROWTH_WORTH_RETURNING = 64L << 20;
+    private long committedAfterCollection;
+
     @Override
     public void run() {
         while (!stopped) {
@@ -47,11 +50,7 @@ final class PromptWorker implements Runnable {
             }
             if (item != null) runOne(item);
             applyFreeRequest();
-            // Idle now: a prompt's temporaries (preview frames, images) grew the heap, and G1 hands
-            // memory back to the OS only after a full or periodic collection. One collection here
-            // lets the resident size return towards its baseline (ComfyUI collects after a prompt too);
-            // model weights are memory-mapped, so the heap it scans is small.
-            if (item != null && queue.pending().isEmpty()) System.gc();
+            if (item != null && queue.pending().isEmpty()) returnGrownHeap();
         }
     }
 
@@ -78,6 +77,20 @@ final class PromptWorker implements Runnable {
             data.put("prompt_id", item.promptId());
             services.sessions().send(item.clientId(), "executing", data);
         }
+    }
+
+    /**
+     * Idle now: a prompt's temporaries (preview frames, images) may have grown the heap, and G1
+     * hands memory back to the OS only after a full or periodic collection. One collection when the
+     * committed heap grew by {@link #HEAP_GROWTH_WORTH_RETURNING} since the last lets the resident
+     * size return to its baseline (ComfyUI collects after a prompt too); weights are memory-mapped,
+     * so the heap it scans is small, and short prompts in a row do not each pay for one.
+     */
+    private void returnGrownHeap() {
+        long committed = Runtime.getRuntime().totalMemory();
+        if (committed - committedAfterCollection < HEAP_GROWTH_WORTH_RETURNING) return;
+        System.gc();
+        committedAfterCollection = Runtime.getRuntime().totalMemory();
     }
 
     private void applyFreeRequest() {

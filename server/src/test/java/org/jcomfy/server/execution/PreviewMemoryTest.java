@@ -32,7 +32,7 @@ class PreviewMemoryTest {
     private static final String PREVIEWS = "{\"1\":{\"class_type\":\"TestPreviews\",\"inputs\":{\"count\":%d,\"size\":512}},"
             + "\"2\":{\"class_type\":\"TestSink\",\"inputs\":{\"value\":[\"1\",0]}}}";
     /**
-     * Measured on 2 cores: the server now grows by about 16 MiB (the bounded per-client queues, and
+     * Measured on 2 cores: the server now grows by 0 to 16 MiB (the bounded per-client queues, and
      * the collection at idle that returns the heap the JPEG encoding's garbage grew); with only the
      * bounded queues by about 125 MiB; the old one, which queued every frame for the stalled and
      * the slow client, by about 280 MiB and more.
