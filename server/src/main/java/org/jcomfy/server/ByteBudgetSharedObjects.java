@@ -2,6 +2,7 @@ package org.jcomfy.server;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.jcomfy.nodes.api.SharedObjects;
 
@@ -9,7 +10,8 @@ import org.jcomfy.nodes.api.SharedObjects;
  * {@link SharedObjects} as a Caffeine cache weighed by the bytes each value says it costs,
  * under a fixed memory budget: when a new value does not fit, the least recently used ones are
  * dropped first. A value larger than the whole budget is refused before it is loaded, with a message
- * that names both sizes. Weights are counted in KiB so values past 2 GiB fit Caffeine's int weights.
+ * that names both sizes. A value is held with the version it was loaded for; asked for another
+ * version, the held one is dropped and the new one loaded. Weights are counted in KiB so values past 2 GiB fit Caffeine's int weights.
  */
 public final class ByteBudgetSharedObjects implements SharedObjects {
     private final long budgetBytes;
@@ -35,16 +37,22 @@ public final class ByteBudgetSharedObjects implements SharedObjects {
 
     @Override
     @SuppressWarnings("unchecked")
-    public <T> T getOrLoad(String key, long bytes, Supplier<T> loader) {
-        if (bytes > budgetBytes) {
-            throw new IllegalStateException("'" + key + "' needs " + human(bytes) + " but the memory budget for shared objects is "
-                    + human(budgetBytes) + "; free memory or use a smaller model");
-        }
+    public <T> T getOrLoad(String key, Object version, long bytes, Supplier<T> loader) {
         synchronized (this) {
             Sized held = (Sized) cache.getIfPresent(key);
-            if (held != null) return (T) held.value();
+            if (held != null && Objects.equals(held.version(), version)) return (T) held.value();
+            // Another version (a model file changed on disk) is dropped before anything else:
+            // even when the new one cannot load, the stale one must not be served again.
+            if (held != null) {
+                cache.invalidate(key);
+                cache.cleanUp();
+            }
+            if (bytes > budgetBytes) {
+                throw new IllegalStateException("'" + key + "' needs " + human(bytes) + " but the memory budget for shared objects is "
+                        + human(budgetBytes) + "; free memory or use a smaller model");
+            }
             makeRoom(kib(bytes));
-            Sized loaded = new Sized(loader.get(), kib(bytes));
+            Sized loaded = new Sized(loader.get(), version, kib(bytes));
             cache.put(key, loaded);
             return (T) loaded.value();
         }
@@ -78,7 +86,7 @@ public final class ByteBudgetSharedObjects implements SharedObjects {
         cache.cleanUp();
     }
 
-    private record Sized(Object value, int kib) {}
+    private record Sized(Object value, Object version, int kib) {}
 
     private static int kib(long bytes) {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (bytes + 1023) / 1024));

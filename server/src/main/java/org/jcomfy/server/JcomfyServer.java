@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.nodes.api.NodeRegistry;
 import org.jcomfy.server.execution.ExecutionApi;
@@ -22,7 +23,9 @@ import org.jcomfy.server.files.ModelFolders;
 import org.jcomfy.server.http.CacheControl;
 import org.jcomfy.server.http.ErrorResponses;
 import org.jcomfy.server.http.LogBuffer;
+import org.jcomfy.server.http.JettyErrors;
 import org.jcomfy.server.http.OriginGuard;
+import org.jcomfy.server.http.QueryString;
 import org.jcomfy.server.http.ServerState;
 import org.jcomfy.server.http.UploadLimit;
 import org.jcomfy.server.routes.ExtensionsController;
@@ -53,14 +56,20 @@ public final class JcomfyServer implements AutoCloseable {
         return start(options, NodeRegistry.load(), List.of("jcomfy", "serve"));
     }
 
+    /** Starts on the CPU device with {@link BackendOptions#defaults()} (tests, embedding). */
     public static JcomfyServer start(ServerOptions options, NodeRegistry nodes, List<String> argv) {
+        return start(options, nodes, argv, BackendOptions.defaults());
+    }
+
+    /** Starts on the CPU device set up as {@code backend} says (what {@code jcomfy serve} and {@code run} read at start-up). */
+    public static JcomfyServer start(ServerOptions options, NodeRegistry nodes, List<String> argv, BackendOptions backend) {
         prepareDirectories(options);
         ModelFolders models = ModelFolders.defaults(options.baseDirectory(), options.outputDirectory());
         Path defaultYaml = options.baseDirectory().resolve("extra_model_paths.yaml");
         if (Files.isRegularFile(defaultYaml)) ExtraModelPaths.load(defaultYaml, models);
         for (Path yaml : options.extraModelPathsConfig()) ExtraModelPaths.load(yaml, models);
 
-        ServerEnvironment environment = new ServerEnvironment(options, models, Devices.cpu(),
+        ServerEnvironment environment = new ServerEnvironment(options, models, Devices.cpu(backend),
                 ByteBudgetSharedObjects.forThisMachine());
         ServerRuntime runtime = new ServerRuntime(options, nodes, environment);
         ServerState state = new ServerState(runtime, models, LogBuffer.installed(), List.copyOf(argv),
@@ -86,10 +95,14 @@ public final class JcomfyServer implements AutoCloseable {
             configureContainer(config, maxUpload);
 
             config.routes.before(ctx -> {
+                QueryString.requireWellFormed(ctx);
                 OriginGuard.check(ctx, options.enableCorsHeader());
                 UploadLimit.check(ctx, maxUpload);
             });
-            config.routes.wsBeforeUpgrade(ctx -> OriginGuard.check(ctx, options.enableCorsHeader()));
+            config.routes.wsBeforeUpgrade(ctx -> {
+                QueryString.requireWellFormed(ctx);
+                OriginGuard.check(ctx, options.enableCorsHeader());
+            });
             config.routes.after(CacheControl::apply);
             if (options.verbose()) {
                 config.requestLogger.http((ctx, ms) -> System.out.printf("jcomfy: %s %s -> %d (%.1f ms)%n",
@@ -124,7 +137,11 @@ public final class JcomfyServer implements AutoCloseable {
         });
         // The frontend sends "workflows%2Fname.json" as one path segment: keep %2F undecoded until routing.
         config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.UNSAFE));
-        config.jetty.modifyServletContextHandler(context -> context.getServletHandler().setDecodeAmbiguousURIs(true));
+        config.jetty.modifyServletContextHandler(context -> {
+            context.getServletHandler().setDecodeAmbiguousURIs(true);
+            context.setErrorHandler(new JettyErrors());
+        });
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
     }
 
     /** The port actually bound (the free one chosen for port 0). */

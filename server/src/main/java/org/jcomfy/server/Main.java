@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.nodes.demo.DemoModels;
 import org.jcomfy.server.cli.BenchCommand;
 import org.jcomfy.server.cli.RunCommand;
@@ -23,11 +24,18 @@ public final class Main {
     static int dispatch(String[] args) throws InterruptedException {
         String cmd = args.length == 0 ? "serve" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        BackendOptions backend;   // the -Djcomfy.* switches, read here once for every sub-command
+        try {
+            backend = BackendOptions.fromSystemProperties();
+        } catch (IllegalArgumentException e) {
+            System.err.println("jcomfy: " + e.getMessage());
+            return 2;
+        }
         return switch (cmd) {
-            case "serve" -> serve(rest);
-            case "run" -> runCommand(() -> RunCommand.run(rest, System.out, System.err));
-            case "tensors" -> runCommand(() -> TensorsCommand.run(rest, System.err));
-            case "bench" -> runCommand(() -> BenchCommand.run(rest, System.err));
+            case "serve" -> serve(rest, backend);
+            case "run" -> runCommand(() -> RunCommand.run(rest, System.out, System.err, backend));
+            case "tensors" -> runCommand(() -> TensorsCommand.run(rest, System.err, backend));
+            case "bench" -> runCommand(() -> BenchCommand.run(rest, System.err, backend));
             default -> {
                 System.err.println("jcomfy: unknown command '" + cmd + "' (commands: serve, run, tensors, bench)");
                 yield 2;
@@ -50,7 +58,7 @@ public final class Main {
     }
 
     /** Parses the flags, starts the server and blocks until the process is stopped; returns the exit code. */
-    static int serve(String[] args) throws InterruptedException {
+    static int serve(String[] args, BackendOptions backend) throws InterruptedException {
         ServerOptions options;
         try {
             options = new ServerOptionsParser(Path.of("")).parse(args);
@@ -73,7 +81,7 @@ public final class Main {
         argv.addAll(List.of(args));
         JcomfyServer server;
         try {
-            server = JcomfyServer.start(options, CustomNodes.load(options.baseDirectory().resolve("custom_nodes")), argv);
+            server = JcomfyServer.start(options, CustomNodes.load(options.baseDirectory().resolve("custom_nodes")), argv, backend);
         } catch (RuntimeException e) {
             System.err.println("jcomfy serve: " + e.getMessage());
             return 1;

@@ -32,6 +32,9 @@ public final class ServerOptionsParser {
               --cache-lru N                  keep up to N node outputs across prompts
               --cache-none                   re-run every node every time
               --verbose [LEVEL]              log more (bare, or DEBUG)
+              --history-db PATH              keep the queue and history in this SQLite file, so a restart
+                                             resumes pending prompts (default <user>/jcomfy-history.db)
+              --no-history-db                keep the queue and history in memory only (lost on exit, as ComfyUI)
               --help                         this text
 
             examples:
@@ -65,6 +68,8 @@ public final class ServerOptionsParser {
         String cacheMode = null;
         int lruSize = 0;
         boolean verbose = false;
+        Path historyDb = null;
+        boolean noHistoryDb = false;
 
         Args a = new Args(args);
         while (a.hasNext()) {
@@ -110,13 +115,20 @@ public final class ServerOptionsParser {
                     }
                     verbose = level.equals("DEBUG");
                 }
+                case "--history-db" -> historyDb = path(a.value(flag));
+                case "--no-history-db" -> noHistoryDb = true;
                 default -> throw new UsageException("unknown flag '" + flag + "'");
             }
         }
 
+        if (historyDb != null && noHistoryDb) throw new UsageException("--history-db cannot be combined with --no-history-db");
+        if (historyDb != null && Files.isDirectory(historyDb)) {
+            throw new UsageException("--history-db: '" + historyDb + "' is a directory (give a file, e.g. "
+                    + historyDb.resolve(ServerOptions.DEFAULT_HISTORY_DATABASE) + ")");
+        }
         if (base == null) base = workingDirectory;
         ServerOptions d = ServerOptions.defaults(base, port);
-        return new ServerOptions(listen, port, base,
+        ServerOptions parsed = new ServerOptions(listen, port, base,
                 output != null ? output : d.outputDirectory(),
                 input != null ? input : d.inputDirectory(),
                 temp != null ? temp : d.tempDirectory(),
@@ -125,6 +137,8 @@ public final class ServerOptionsParser {
                 previewMethod != null ? previewMethod : d.previewMethod(),
                 cacheMode != null ? cacheMode : d.cacheMode(),
                 lruSize, verbose);
+        return noHistoryDb ? parsed.withHistoryDatabase(null)
+                : historyDb != null ? parsed.withHistoryDatabase(historyDb) : parsed;
     }
 
     private Path path(String value) {

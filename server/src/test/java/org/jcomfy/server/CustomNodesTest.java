@@ -21,7 +21,7 @@ class CustomNodesTest {
         assertNull(CustomNodes.load(dir).get("TestSamplerLike"), "not registered without the jar");
         try (OutputStream out = Files.newOutputStream(dir.resolve("pack.jar")); JarOutputStream jar = new JarOutputStream(out)) {
             jar.putNextEntry(new JarEntry("META-INF/services/org.jcomfy.nodes.api.NodeProvider"));
-            jar.write("org.jcomfy.server.TestNodes\n".getBytes(StandardCharsets.UTF_8));
+            jar.write("org.jcomfy.server.TestNodes$SchemaOnly\n".getBytes(StandardCharsets.UTF_8));
             jar.closeEntry();
         }
         assertNotNull(CustomNodes.load(dir).get("TestSamplerLike"));

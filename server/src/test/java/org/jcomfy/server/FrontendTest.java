@@ -30,7 +30,7 @@ class FrontendTest {
         Files.createDirectories(root.resolve("extensions/core"));
         Files.writeString(root.resolve("extensions/core/groupNode.js"), "");
         Files.writeString(root.getParent().resolve(root.getFileName() + "-secret.txt"), "secret");
-        try (TestServer s = TestServer.start(o -> TestServer.withFrontEndRoot(o, root))) {
+        try (TestServer s = TestServer.start("--front-end-root", root.toString())) {
             var index = s.get("/");
             assertEquals("<html>ComfyUI</html>", index.body());
             assertEquals("no-store, must-revalidate", index.headers().firstValue("Cache-Control").orElseThrow());

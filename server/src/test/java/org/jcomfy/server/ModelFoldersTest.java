@@ -48,6 +48,17 @@ class ModelFoldersTest {
     }
 
     @Test
+    void a_symlinked_model_file_kept_on_another_disk_is_listed_and_loads() throws Exception {
+        touch(base.resolve("big-disk/wan_2.1_vae.safetensors"));
+        Files.createDirectories(base.resolve("models/vae"));
+        Files.createSymbolicLink(base.resolve("models/vae/wan_2.1_vae.safetensors"), base.resolve("big-disk/wan_2.1_vae.safetensors"));
+        assertEquals(List.of("wan_2.1_vae.safetensors"), folders().files("vae"));
+        assertEquals(base.resolve("models/vae/wan_2.1_vae.safetensors"), folders().path("vae", "wan_2.1_vae.safetensors"));
+        assertThrows(IllegalArgumentException.class, () -> folders().path("vae", "../../big-disk/wan_2.1_vae.safetensors"),
+                "links are the owner's choice; .. stays refused");
+    }
+
+    @Test
     void special_folders_have_their_own_filters() throws Exception {
         touch(base.resolve("models/configs/a.yaml"));
         touch(base.resolve("models/configs/b.safetensors"));

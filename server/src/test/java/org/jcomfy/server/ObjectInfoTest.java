@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.jcomfy.server.http.Json;
 
 class ObjectInfoTest {
     static TestServer s;
@@ -19,13 +20,13 @@ class ObjectInfoTest {
 
     @BeforeAll
     static void start() throws Exception {
-        s = TestServer.start();
+        s = TestServer.start(TestNodes.schemaOnly());
         Files.createDirectories(s.base.resolve("models/vae/sub"));
         Files.writeString(s.base.resolve("models/vae/wan_2.1_vae.safetensors"), "x");
         Files.writeString(s.base.resolve("models/vae/sub/other.pt"), "x");
         Files.writeString(s.base.resolve("models/vae/readme.txt"), "x");
         raw = s.get("/api/object_info").body();
-        all = TestServer.JSON.readTree(raw);
+        all = Json.MAPPER.readTree(raw);
     }
 
     @AfterAll static void stop() { s.close(); }
@@ -63,7 +64,7 @@ class ObjectInfoTest {
         List<String> required = List.of("model", "seed", "steps", "width", "cfg", "sampler_name", "text", "enabled");
         assertEquals(required, keys(d.get("input").get("required")));
         assertEquals(List.of("required", "optional", "hidden"), keys(d.get("input")));
-        assertEquals(TestServer.JSON.valueToTree(required), d.get("input_order").get("required"));
+        assertEquals(Json.MAPPER.valueToTree(required), d.get("input_order").get("required"));
         assertEquals("[\"mask\",\"vae_name\"]", d.get("input_order").get("optional").toString());
         assertEquals("[\"unique_id\"]", d.get("input_order").get("hidden").toString());
     }

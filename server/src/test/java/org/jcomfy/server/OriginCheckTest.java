@@ -32,7 +32,7 @@ class OriginCheckTest {
 
     @Test
     void with_the_cors_flag_other_origins_are_allowed_and_told_so() {
-        try (TestServer s = TestServer.start(o -> TestServer.withCors(o, "*"))) {
+        try (TestServer s = TestServer.start("--enable-cors-header", "*")) {
             HttpResponse<String> r = s.get("/api/system_stats", "Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site");
             assertEquals(200, r.statusCode());
             assertEquals("*", r.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
@@ -44,7 +44,7 @@ class OriginCheckTest {
 
     @Test
     void a_preflight_options_request_is_an_empty_200() {
-        try (TestServer s = TestServer.start(o -> TestServer.withCors(o, "http://my.site"))) {
+        try (TestServer s = TestServer.start("--enable-cors-header", "http://my.site")) {
             HttpResponse<String> r = s.method("OPTIONS", "/api/prompt", null, "Origin", "http://my.site");
             assertEquals(200, r.statusCode());
             assertEquals("", r.body());

@@ -22,7 +22,7 @@ class RouteAliasesTest {
 
     static final List<String> GET_ROUTES = List.of(
             "/users", "/settings", "/settings/Comfy.Any", "/userdata?dir=workflows", "/v2/userdata", "/i18n", "/extensions",
-            "/object_info", "/object_info/TestSamplerLike", "/system_stats", "/features", "/global_subgraphs",
+            "/object_info", "/object_info/TestNumber", "/system_stats", "/features", "/global_subgraphs",
             "/global_subgraphs/unknown", "/node_replacements", "/workflow_templates", "/embeddings", "/models",
             "/models/checkpoints", "/experiment/models", "/experiment/models/vae");
 

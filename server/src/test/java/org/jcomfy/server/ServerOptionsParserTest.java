@@ -100,8 +100,21 @@ class ServerOptionsParserTest {
         assertThrows(ServerOptionsParser.HelpRequested.class, () -> parse("--help"));
         for (String flag : List.of("--listen", "--port", "--base-directory", "--output-directory", "--input-directory",
                 "--temp-directory", "--user-directory", "--front-end-root", "--enable-cors-header", "--max-upload-size",
-                "--extra-model-paths-config", "--preview-method", "--cache-lru", "--cache-none", "--cache-classic", "--verbose")) {
+                "--extra-model-paths-config", "--preview-method", "--cache-lru", "--cache-none", "--cache-classic", "--verbose",
+                "--history-db", "--no-history-db")) {
             assertTrue(ServerOptionsParser.USAGE.contains(flag), flag);
         }
+    }
+
+    @Test
+    void the_history_database_defaults_to_the_user_directory_and_can_be_moved_or_turned_off() throws Exception {
+        assertEquals(cwd.resolve("user").resolve("jcomfy-history.db"), parse().historyDatabase());
+        assertEquals(cwd.resolve("u2").resolve("jcomfy-history.db"), parse("--user-directory", "u2").historyDatabase());
+        assertEquals(cwd.resolve("db/q.sqlite"), parse("--history-db", "db/q.sqlite").historyDatabase());
+        assertNull(parse("--no-history-db").historyDatabase());
+        assertTrue(error("--history-db", "x.db", "--no-history-db").contains("cannot be combined"));
+        assertTrue(error("--history-db").contains("needs a value"));
+        Files.createDirectories(cwd.resolve("adir"));
+        assertTrue(error("--history-db", "adir").contains("is a directory"));
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jcomfy.server.http.Json;
 
 class SettingsAndUsersTest {
     TestServer s;
@@ -64,7 +65,7 @@ class SettingsAndUsersTest {
         assertEquals(200, r.statusCode(), r.body());
         String id = TestServer.json(r).asText();
         assertTrue(id.matches("Bob-Smith-_[0-9a-f-]{36}"), id);
-        assertEquals("Bob Smith!", TestServer.JSON.readTree(s.base.resolve("user/users.json").toFile()).get(id).asText());
+        assertEquals("Bob Smith!", Json.MAPPER.readTree(s.base.resolve("user/users.json").toFile()).get(id).asText());
         var dup = s.post("/api/users", "{\"username\":\"Bob Smith!\"}");
         assertEquals(400, dup.statusCode());
         assertEquals("Duplicate username.", TestServer.json(dup).get("error").asText());

@@ -2,6 +2,8 @@ package org.jcomfy.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +22,18 @@ class SharedObjectsTest {
         assertEquals(1, loads.get());
         shared.clear();
         assertFalse(shared.contains("model"));
+    }
+
+    @Test
+    void a_value_asked_for_another_version_is_dropped_and_loaded_anew_even_when_that_load_fails() {
+        ByteBudgetSharedObjects shared = new ByteBudgetSharedObjects(10 * MIB);
+        Object v1 = shared.getOrLoad("vae/v.safetensors", "stamp-1", MIB, Object::new);
+        assertSame(v1, shared.getOrLoad("vae/v.safetensors", "stamp-1", MIB, Object::new));
+        Object v2 = shared.getOrLoad("vae/v.safetensors", "stamp-2", MIB, Object::new);
+        assertNotSame(v1, v2);
+        assertThrows(IllegalStateException.class, () -> shared.getOrLoad("vae/v.safetensors", "stamp-3", MIB,
+                () -> { throw new IllegalStateException("truncated"); }));
+        assertFalse(shared.contains("vae/v.safetensors"), "the stale value is not kept for the next try");
     }
 
     @Test

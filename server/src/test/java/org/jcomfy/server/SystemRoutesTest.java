@@ -35,7 +35,8 @@ class SystemRoutesTest {
         assertTrue(system.get("python_version").asText().startsWith("Java " + Runtime.version().feature()));
         assertTrue(system.get("ram_total").asLong() > system.get("ram_free").asLong());
         assertTrue(system.get("ram_free").asLong() > 0);
-        assertEquals("[\"jcomfy\",\"serve\"]", system.get("argv").toString());
+        assertEquals("[\"jcomfy\",\"serve\",\"--port\",\"0\",\"--base-directory\",\"" + s.base + "\"]",
+                system.get("argv").toString(), "the command line as typed");
         assertTrue(system.has("comfyui_version") && system.has("embedded_python"));
         JsonNode cpu = stats.get("devices").get(0);
         assertEquals("cpu", cpu.get("type").asText());

@@ -1,7 +1,7 @@
 package org.jcomfy.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,166 +12,208 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
-import org.jcomfy.nodes.api.Node;
+import java.util.stream.Stream;
+import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeRegistry;
+import org.jcomfy.server.http.Json;
 
 /**
- * A real jcomfy server on a free port with a fresh base directory, and a JDK HttpClient to
- * talk to it. Close it at the end of the test.
+ * The real jcomfy server ({@link JcomfyServer}: every route, the executor, {@code /ws}) on a free
+ * port, and a JDK HttpClient to talk to it. Options are {@code jcomfy serve} flags, parsed as the
+ * command line parses them, so a test starts the server the way a user does. Close it at the end.
  */
-final class TestServer implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class TestServer implements AutoCloseable {
+    public final Path base;
+    public final JcomfyServer server;
+    public final NodeEnvironment environment;
+    public final HttpClient http = HttpClient.newHttpClient();
+    private final boolean ownsBase;
 
-    final Path base;
-    final JcomfyServer server;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    private TestServer(Path base, JcomfyServer server) {
+    private TestServer(Path base, JcomfyServer server, boolean ownsBase) {
         this.base = base;
         this.server = server;
+        this.environment = server.runtime().environment();
+        this.ownsBase = ownsBase;
     }
 
-    /** A server with the test nodes, default options rooted at a new temp directory. */
-    static TestServer start() {
-        return start(o -> o);
+    /** Every node on the class path (the built-ins and {@link TestNodes}), a fresh temp base, then {@code flags}. */
+    public static TestServer start(String... flags) {
+        return start(NodeRegistry.load(), flags);
     }
 
-    /** A server whose default options (port 0, temp base) are first adjusted by {@code change}. */
-    static TestServer start(UnaryOperator<ServerOptions> change) {
+    /** Only {@code nodes}, a fresh temp base directory (deleted on close), then {@code flags}. */
+    public static TestServer start(NodeRegistry nodes, String... flags) {
         try {
-            Path base = Files.createTempDirectory("jcomfy-test");
-            ServerOptions options = change.apply(ServerOptions.defaults(base, 0));
-            Map<String, Node> nodes = new LinkedHashMap<>();
-            for (Node n : new TestNodes().nodes()) nodes.put(n.schema().name(), n);
-            return new TestServer(base, JcomfyServer.start(options, new NodeRegistry(nodes), List.of("jcomfy", "serve")));
+            return start(Files.createTempDirectory("jcomfy-test"), true, nodes, flags);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Options with one field changed, since the record has no withers. */
-    static ServerOptions withCors(ServerOptions o, String cors) {
-        return new ServerOptions(o.listen(), o.port(), o.baseDirectory(), o.outputDirectory(), o.inputDirectory(),
-                o.tempDirectory(), o.userDirectory(), o.frontEndRoot(), cors, o.maxUploadSizeMb(), o.extraModelPathsConfig(),
-                o.previewMethod(), o.cacheMode(), o.cacheLruSize(), o.verbose());
+    /**
+     * A server on an existing base directory that close() leaves in place, so a second server can
+     * start on what the first one left behind (restart tests).
+     */
+    public static TestServer startIn(Path base, String... flags) {
+        return start(base, false, NodeRegistry.load(), flags);
     }
 
-    static ServerOptions withMaxUploadMb(ServerOptions o, double mb) {
-        return new ServerOptions(o.listen(), o.port(), o.baseDirectory(), o.outputDirectory(), o.inputDirectory(),
-                o.tempDirectory(), o.userDirectory(), o.frontEndRoot(), o.enableCorsHeader(), mb, o.extraModelPathsConfig(),
-                o.previewMethod(), o.cacheMode(), o.cacheLruSize(), o.verbose());
+    private static TestServer start(Path base, boolean ownsBase, NodeRegistry nodes, String... flags) {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--base-directory", base.toString()));
+        args.addAll(List.of(flags));
+        ServerOptions options;
+        try {
+            options = new ServerOptionsParser(base).parse(args.toArray(String[]::new));
+        } catch (UsageException | ServerOptionsParser.HelpRequested e) {
+            throw new IllegalArgumentException("bad test flags " + args + ": " + e.getMessage(), e);
+        }
+        List<String> argv = new ArrayList<>(List.of("jcomfy", "serve"));
+        argv.addAll(args);
+        return new TestServer(base, JcomfyServer.start(options, nodes, argv), ownsBase);
     }
 
-    static ServerOptions withFrontEndRoot(ServerOptions o, Path root) {
-        return new ServerOptions(o.listen(), o.port(), o.baseDirectory(), o.outputDirectory(), o.inputDirectory(),
-                o.tempDirectory(), o.userDirectory(), root, o.enableCorsHeader(), o.maxUploadSizeMb(), o.extraModelPathsConfig(),
-                o.previewMethod(), o.cacheMode(), o.cacheLruSize(), o.verbose());
+    public int port() { return server.port(); }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }
 
-    URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
-    }
-
-    HttpResponse<String> get(String path, String... headers) {
+    public HttpResponse<String> get(String path, String... headers) {
         return send(builder(path, headers).GET().build());
     }
 
-    HttpResponse<byte[]> getBytes(String path, String... headers) {
-        try {
-            return http.send(builder(path, headers).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+    public HttpResponse<byte[]> getBytes(String path, String... headers) {
+        return send(builder(path, headers).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    HttpResponse<String> post(String path, String body, String... headers) {
+    public HttpResponse<String> post(String path, String body, String... headers) {
         return send(builder(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    HttpResponse<String> post(String path, byte[] body, String... headers) {
+    public HttpResponse<String> post(String path, byte[] body, String... headers) {
         return send(builder(path, headers).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
-    HttpResponse<String> delete(String path) {
+    public HttpResponse<String> delete(String path) {
         return send(builder(path).DELETE().build());
     }
 
-    HttpResponse<String> method(String verb, String path, String body, String... headers) {
+    public HttpResponse<String> method(String verb, String path, String body, String... headers) {
         return send(builder(path, headers).method(verb, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
+        return send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException | InterruptedException e) {
+            return http.send(request, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
-    HttpRequest.Builder builder(String path, String... headers) {
+    public HttpRequest.Builder builder(String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
         if (headers.length > 0) b.headers(headers);
         return b;
     }
 
-    /** A multipart/form-data body: text fields, then file parts named by {@code files}. */
-    static final class Multipart {
-        final String boundary = "----jcomfy" + UUID.randomUUID();
-        private final List<byte[]> parts = new ArrayList<>();
+    public JsonNode getJson(String path) { return json(get(path)); }
 
-        Multipart field(String name, String value) {
-            parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            return this;
-        }
+    public JsonNode postJson(String path, String body) { return json(post(path, body)); }
 
-        Multipart file(String name, String filename, String contentType, byte[] content) {
-            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
-                    + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-            byte[] all = new byte[head.length + content.length + 2];
-            System.arraycopy(head, 0, all, 0, head.length);
-            System.arraycopy(content, 0, all, head.length, content.length);
-            all[all.length - 2] = '\r';
-            all[all.length - 1] = '\n';
-            parts.add(all);
-            return this;
-        }
-
-        byte[] body() {
-            var out = new java.io.ByteArrayOutputStream();
-            for (byte[] p : parts) out.writeBytes(p);
-            out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-            return out.toByteArray();
-        }
-
-        String contentType() {
-            return "multipart/form-data; boundary=" + boundary;
-        }
-    }
-
-    HttpResponse<String> upload(String path, Multipart form) {
-        return post(path, form.body(), "Content-Type", form.contentType());
-    }
-
-    static JsonNode json(HttpResponse<String> response) {
+    /** The body parsed as JSON; an AssertionError naming the status and body when it is not JSON. */
+    public static JsonNode json(HttpResponse<String> response) {
         try {
-            return JSON.readTree(response.body());
+            return Json.MAPPER.readTree(response.body());
         } catch (IOException e) {
             throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
         }
     }
 
+    /** Submits {@code {"prompt": P, "client_id": C}} and returns the prompt id (fails on a non-200). */
+    public String submit(String promptJson, String clientId) {
+        String body = "{\"prompt\":" + promptJson + (clientId == null ? "" : ",\"client_id\":\"" + clientId + "\"") + "}";
+        HttpResponse<String> r = post("/prompt", body);
+        if (r.statusCode() != 200) throw new AssertionError("POST /prompt answered " + r.statusCode() + ": " + r.body());
+        return json(r).get("prompt_id").asText();
+    }
+
+    /** Submits {@code {"prompt": P}} expecting a refusal: returns the 400's body (fails on any other status). */
+    public JsonNode refused(String promptJson) {
+        HttpResponse<String> r = post("/prompt", "{\"prompt\":" + promptJson + "}");
+        if (r.statusCode() != 400) throw new AssertionError("POST /prompt answered " + r.statusCode() + ": " + r.body());
+        return json(r);
+    }
+
+    /** Polls /history until the prompt is there (for tests without a WebSocket). */
+    public JsonNode awaitHistory(String promptId) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode h = getJson("/history/" + promptId);
+            if (h.has(promptId)) return h.get(promptId);
+            Thread.sleep(20);
+        }
+        throw new AssertionError("prompt " + promptId + " did not finish");
+    }
+
+    /** A WebSocket on {@code /ws}, with {@code ?clientId=} when one is given. */
+    public TestWebSocket connect(String clientId) throws Exception {
+        return TestWebSocket.open(http, "ws://127.0.0.1:" + port() + "/ws" + (clientId == null ? "" : "?clientId=" + clientId));
+    }
+
+    /** A multipart/form-data body: text fields, then file parts named by {@code files}. */
+    public static final class Multipart {
+        final String boundary = "----jcomfy" + UUID.randomUUID();
+        private final List<byte[]> parts = new ArrayList<>();
+
+        public Multipart field(String name, String value) {
+            parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            return this;
+        }
+
+        public Multipart file(String name, String filename, String contentType, byte[] content) {
+            ByteArrayOutputStream part = new ByteArrayOutputStream();
+            part.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
+                    + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            part.writeBytes(content);
+            part.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            parts.add(part.toByteArray());
+            return this;
+        }
+
+        public byte[] body() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (byte[] p : parts) out.writeBytes(p);
+            out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            return out.toByteArray();
+        }
+
+        public String contentType() {
+            return "multipart/form-data; boundary=" + boundary;
+        }
+    }
+
+    public HttpResponse<String> upload(String path, Multipart form) {
+        return post(path, form.body(), "Content-Type", form.contentType());
+    }
+
     @Override
     public void close() {
         server.close();
-        try (var s = Files.walk(base)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (!ownsBase) return;
+        try (Stream<Path> s = Files.walk(base)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a leftover temp directory is harmless
         }

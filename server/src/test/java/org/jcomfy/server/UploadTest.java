@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class UploadTest {
     TestServer s;
 
-    @BeforeEach void start() { s = TestServer.start(o -> TestServer.withMaxUploadMb(o, 1)); }
+    @BeforeEach void start() { s = TestServer.start("--max-upload-size", "1"); }
 
     @AfterEach void stop() { s.close(); }
 
@@ -83,7 +83,7 @@ class UploadTest {
         byte[] big = new byte[1024 * 1024 + 10];
         var r = s.upload("/api/upload/image", image("big.png", big));
         assertEquals(413, r.statusCode());
-        assertTrue(r.body().startsWith("Maximum request body size 1048576 exceeded"), r.body());
+        assertTrue(TestServer.json(r).at("/error/message").asText().startsWith("Maximum request body size 1048576 exceeded"), r.body());
         assertFalse(Files.exists(s.base.resolve("input/big.png")));
         assertEquals(200, s.get("/api/system_stats").statusCode());
         assertEquals(200, s.upload("/api/upload/image", image("small.png", new byte[1000])).statusCode());

@@ -3,6 +3,7 @@ package org.jcomfy.backend.attention;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -71,7 +72,7 @@ public class AttentionBenchmark {
         private BenchmarkInputs() {}
 
         static AttentionImplementation implementation(String name, int threads, long naiveMaxScoreBytes) {
-            AttentionThreads pool = new AttentionThreads(threads);
+            CpuThreads pool = new CpuThreads(threads);
             return switch (name) {
                 case FlashAttention.NAME -> new FlashAttention(64, FlashAttention.KEY_BLOCK_BY_HEAD_DIM, pool);
                 case NaiveAttention.NAME -> new NaiveAttention(naiveMaxScoreBytes, pool);

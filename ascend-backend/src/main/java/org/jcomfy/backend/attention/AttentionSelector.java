@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.jcomfy.backend.kernels.AttentionKernel;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * Chooses an {@link AttentionImplementation} per call shape, in one of MindIE SD's three modes:
@@ -65,8 +66,8 @@ public final class AttentionSelector implements AttentionKernel {
     }
 
     /** The implementations jcomfy ships, in fallback order: tiled first, then the materialised matrix. */
-    public static List<AttentionImplementation> defaultImplementations() {
-        return List.of(new FlashAttention(), new NaiveAttention());
+    public static List<AttentionImplementation> defaultImplementations(CpuThreads threads) {
+        return List.of(new FlashAttention(threads), new NaiveAttention(threads));
     }
 
     /** Always {@code name} (falling back to the others only where it fails). */
@@ -90,27 +91,18 @@ public final class AttentionSelector implements AttentionKernel {
     }
 
     /**
-     * A selector over {@link #defaultImplementations()} from a setting: {@code runtime}, {@code static}
-     * (the {@link AttentionRule#defaults()} table) or {@code manual:NAME}.
+     * A selector over {@link #defaultImplementations} on {@code threads} from a setting: {@code runtime},
+     * {@code static} (the {@link AttentionRule#defaults()} table) or {@code manual:NAME}. The CPU device
+     * builds its attention from {@code BackendOptions.attention} this way.
      */
-    public static AttentionSelector fromSetting(String setting) {
+    public static AttentionSelector fromSetting(String setting, CpuThreads threads) {
+        List<AttentionImplementation> implementations = defaultImplementations(threads);
         String s = setting.trim().toLowerCase();
-        if (s.equals("runtime")) return runtime(defaultImplementations());
-        if (s.equals("static")) return staticRules(AttentionRule.defaults(), defaultImplementations());
-        if (s.startsWith("manual:")) return manual(s.substring("manual:".length()), defaultImplementations());
+        if (s.equals("runtime")) return runtime(implementations);
+        if (s.equals("static")) return staticRules(AttentionRule.defaults(), implementations);
+        if (s.startsWith("manual:")) return manual(s.substring("manual:".length()), implementations);
         throw new IllegalArgumentException("attention mode must be runtime, static or manual:NAME (one of "
-                + defaultImplementations().stream().map(AttentionImplementation::name).toList() + "), got '" + setting + "'");
-    }
-
-    /** Name of the system property {@link #fromSystemProperty()} reads. */
-    public static final String MODE_PROPERTY = "jcomfy.attention";
-
-    /**
-     * {@link #fromSetting} of the system property {@value #MODE_PROPERTY}, {@code runtime} when unset:
-     * the choice for {@code Kernels.attention} on the CPU device.
-     */
-    public static AttentionSelector fromSystemProperty() {
-        return fromSetting(System.getProperty(MODE_PROPERTY, "runtime"));
+                + implementations.stream().map(AttentionImplementation::name).toList() + "), got '" + setting + "'");
     }
 
     public Mode mode() {

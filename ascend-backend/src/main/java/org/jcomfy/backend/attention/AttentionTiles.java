@@ -3,6 +3,8 @@ package org.jcomfy.backend.attention;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.jcomfy.backend.cpu.Lanes;
+import org.jcomfy.backend.cpu.VectorMath;
 
 /**
  * The register-blocked inner loops both implementations are built from. Each tile keeps a
@@ -108,11 +110,11 @@ final class AttentionTiles {
     static float expAndSum(float[] s, int at, int n, float shift) {
         FloatVector sum = FloatVector.zero(F);
         for (int j = 0; j < n; j += L) {
-            FloatVector e = FloatVector.fromArray(F, s, at + j).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, s, at + j).sub(shift));
             e.intoArray(s, at + j);
             sum = sum.add(e);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(sum);
     }
 
     /** {@code x[at, at + n) *= factor}, n a multiple of the vector length. */

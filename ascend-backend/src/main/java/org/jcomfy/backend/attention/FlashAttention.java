@@ -3,6 +3,8 @@ package org.jcomfy.backend.attention;
 import java.util.Arrays;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
+import org.jcomfy.backend.threads.Scratch;
 
 /**
  * Tiled attention with an online softmax (FlashAttention's schedule on a CPU): for each
@@ -18,23 +20,23 @@ import org.jcomfy.backend.tensor.Tensor;
 public final class FlashAttention implements AttentionImplementation {
     public static final String NAME = "flash";
 
-    /** Key-block size that {@link #FlashAttention()} means: chosen per call from the head dim. */
+    /** Key-block size that {@link #FlashAttention(CpuThreads)} means: chosen per call from the head dim. */
     public static final int KEY_BLOCK_BY_HEAD_DIM = 0;
 
     private final int blockQueries;
     private final int blockKeys;
-    private final AttentionThreads threads;
+    private final CpuThreads threads;
 
-    /** 64 queries per block, keys per block by head dim ({@link #keyBlockFor}), on the shared pool. */
-    public FlashAttention() {
-        this(64, KEY_BLOCK_BY_HEAD_DIM, AttentionThreads.shared());
+    /** 64 queries per block, keys per block by head dim ({@link #keyBlockFor}), on {@code threads}. */
+    public FlashAttention(CpuThreads threads) {
+        this(64, KEY_BLOCK_BY_HEAD_DIM, threads);
     }
 
     /**
      * Block sizes are rounded up to the row and key tiles; {@code blockKeys} may be
      * {@link #KEY_BLOCK_BY_HEAD_DIM}.
      */
-    public FlashAttention(int blockQueries, int blockKeys, AttentionThreads threads) {
+    public FlashAttention(int blockQueries, int blockKeys, CpuThreads threads) {
         this.blockQueries = AttentionTiles.roundUp(Math.max(blockQueries, 1), AttentionTiles.ROW_TILE);
         this.blockKeys = blockKeys == KEY_BLOCK_BY_HEAD_DIM ? KEY_BLOCK_BY_HEAD_DIM
                 : AttentionTiles.roundUp(Math.max(blockKeys, 1), AttentionTiles.KEY_TILE);

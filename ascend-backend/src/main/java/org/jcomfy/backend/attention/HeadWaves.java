@@ -1,6 +1,7 @@
 package org.jcomfy.backend.attention;
 
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * The (batch, head, query-block) schedule both implementations share. Heads are packed a
@@ -28,7 +29,7 @@ final class HeadWaves {
     }
 
     /** Runs {@code task} for every query block of every (b, h) of k/v {@code [B, Sk, H, ·]}. */
-    static void run(Tensor k, Tensor v, int blockKeys, int queryBlocks, int headsPerWave, AttentionThreads threads,
+    static void run(Tensor k, Tensor v, int blockKeys, int queryBlocks, int headsPerWave, CpuThreads threads,
                     QueryBlockTask task) {
         int heads = (int) k.dim(2), total = (int) k.dim(0) * heads;
         PackedHead[] slots = new PackedHead[headsPerWave];

@@ -3,6 +3,8 @@ package org.jcomfy.backend.attention;
 import java.util.Arrays;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
+import org.jcomfy.backend.threads.Scratch;
 
 /**
  * Attention as the textbook writes it, per (batch, head): the whole score matrix
@@ -23,14 +25,14 @@ public final class NaiveAttention implements AttentionImplementation {
     private static final int BLOCK_KEYS = AttentionTiles.roundUp(256, AttentionTiles.KEY_TILE);
 
     private final long maxScoreBytes;
-    private final AttentionThreads threads;
+    private final CpuThreads threads;
 
-    public NaiveAttention() {
-        this(DEFAULT_MAX_SCORE_BYTES, AttentionThreads.shared());
+    public NaiveAttention(CpuThreads threads) {
+        this(DEFAULT_MAX_SCORE_BYTES, threads);
     }
 
     /** {@code maxScoreBytes} bounds the materialised score matrix; larger shapes are not supported. */
-    public NaiveAttention(long maxScoreBytes, AttentionThreads threads) {
+    public NaiveAttention(long maxScoreBytes, CpuThreads threads) {
         this.maxScoreBytes = maxScoreBytes;
         this.threads = threads;
     }

@@ -3,6 +3,7 @@ package org.jcomfy.backend.attention;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * Keys and values of one (batch, head), copied out of the strided {@code [B, S, H, D]} tensors
@@ -23,10 +24,10 @@ final class PackedHead {
     final float[] keysTransposed;
     final float[] values;
     private final Tensor k, v;
-    private final AttentionThreads threads;
+    private final CpuThreads threads;
 
     /** Room for one head of k {@code [B, Sk, H, D]} and v {@code [B, Sk, H, Dv]} (float32). */
-    PackedHead(Tensor k, Tensor v, int blockKeys, AttentionThreads threads) {
+    PackedHead(Tensor k, Tensor v, int blockKeys, CpuThreads threads) {
         this.k = k;
         this.v = v;
         this.threads = threads;

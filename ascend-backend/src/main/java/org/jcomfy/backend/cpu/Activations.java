@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * GELU (tanh form), SiLU and softmax. The vector bodies use the Vector API's lanewise
@@ -43,9 +44,9 @@ final class Activations {
                     FloatVector r;
                     if (gelu) {
                         FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul(SQRT_2_OVER_PI);
-                        r = inner.lanewise(VectorOperators.TANH).add(1f).mul(v).mul(0.5f);
+                        r = VectorMath.tanh(inner).add(1f).mul(v).mul(0.5f);
                     } else {
-                        r = v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                        r = v.div(VectorMath.exp(v.neg()).add(1f));
                     }
                     r.intoMemorySegment(o, i * 4, LE);
                 }
@@ -85,12 +86,11 @@ final class Activations {
                 if (bound > 0) {
                     FloatVector acc = FloatVector.zero(F);
                     for (; i < bound; i += F.length()) {
-                        FloatVector ex = FloatVector.fromMemorySegment(F, in, (base + i) * 4, LE).sub(max)
-                                .lanewise(VectorOperators.EXP);
+                        FloatVector ex = VectorMath.exp(FloatVector.fromMemorySegment(F, in, (base + i) * 4, LE).sub(max));
                         ex.intoMemorySegment(o, (base + i) * 4, LE);
                         acc = acc.add(ex);
                     }
-                    sum = acc.reduceLanes(VectorOperators.ADD);
+                    sum = Lanes.sum(acc);
                 }
                 for (; i < d; i++) {
                     float ex = (float) Math.exp(in.getAtIndex(FLOAT, base + i) - max);

@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
+import org.jcomfy.backend.threads.Scratch;
 
 /**
  * 3-D and 2-D convolution as im2col + GEMM. For one batch item the output {@code [O, P]}
@@ -56,7 +58,7 @@ final class Convolution {
                     Gemm.multiply(nativeBlas, simd, false, g.outChannels, len, g.kc, 1f, w, 0, g.kc,
                             in, inBase + p0, (int) positions, beta, o, outBase + p0, (int) positions);
                 } else {
-                    MemorySegment cols = Scratch.floats((long) g.kc * len);
+                    MemorySegment cols = Scratch.get().floats((long) g.kc * len);
                     unfold(g, in, inBase, p0, p1, cols);
                     Gemm.multiply(nativeBlas, simd, false, g.outChannels, len, g.kc, 1f, w, 0, g.kc,
                             cols, 0, len, beta, o, outBase + p0, (int) positions);

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.jcomfy.backend.kernels.AttentionKernel;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * The fast CPU kernel table: each method hands its work to the group class that owns it
@@ -12,14 +13,10 @@ import org.jcomfy.backend.tensor.Tensor;
  * {@link Convolution}, {@link Layout}), all sharing one {@link CpuThreads} pool. Attention is
  * delegated to the {@link AttentionKernel} given at construction.
  *
- * <p>Two switches, read from system properties by {@link #fromProperties}, exist so tests can
- * cover every path in one JVM:
- * <ul>
- *   <li>{@code jcomfy.kernels.scalar=true}: scalar loops instead of the Vector API bodies
- *       (llama3.java's {@code VectorBitSize=0});</li>
- *   <li>{@code jcomfy.gemm=java}: the Java Vector API GEMM instead of OpenBLAS (also used,
- *       after one logged warning, when OpenBLAS cannot be loaded).</li>
- * </ul>
+ * <p>Two switches exist so tests can cover every path in one JVM; the CPU device sets them from
+ * {@code BackendOptions} ({@code vectorKernels}, {@code nativeGemm}): the scalar loops instead of the
+ * Vector API bodies (llama3.java's {@code VectorBitSize=0}), and the Java Vector API GEMM instead of
+ * OpenBLAS (also used, after one logged warning, when OpenBLAS cannot be loaded).
  */
 public final class CpuKernels implements Kernels {
     private final CpuThreads threads;
@@ -36,13 +33,6 @@ public final class CpuKernels implements Kernels {
         this.attention = Objects.requireNonNull(attention);
         this.simd = simd;
         this.nativeBlas = nativeBlas && OpenBlas.available();
-    }
-
-    /** The shared pool, with the paths chosen by the system properties above. */
-    public static CpuKernels fromProperties(AttentionKernel attention) {
-        return new CpuKernels(CpuThreads.shared(), attention,
-                !Boolean.getBoolean("jcomfy.kernels.scalar"),
-                !"java".equalsIgnoreCase(System.getProperty("jcomfy.gemm")));
     }
 
     /** Whether GEMMs run on OpenBLAS (false when asked not to, or when it failed to load). */

@@ -6,8 +6,10 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.jcomfy.backend.kernels.Broadcasting;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * Element-wise arithmetic with torch broadcasting, for up to three operands. Shapes are
@@ -65,7 +67,7 @@ final class Elementwise {
         Tensor[] in = c == null ? new Tensor[] {Widen.f32(a, simd), Widen.f32(b, simd)}
                 : new Tensor[] {Widen.f32(a, simd), Widen.f32(b, simd), Widen.f32(c, simd)};
         long[] outShape = new long[0];
-        for (Tensor t : in) outShape = broadcastShape(outShape, t.shape());
+        for (Tensor t : in) outShape = Broadcasting.shape(outShape, t.shape());
         Tensor out = Tensor.zeros(DType.F32, outShape);
         if (out.numel() == 0) return out;
         Layout layout = Layout.of(outShape, in);
@@ -122,20 +124,6 @@ final class Elementwise {
             };
             o.setAtIndex(FLOAT, oo + i, r);
         }
-    }
-
-    static long[] broadcastShape(long[] a, long[] b) {
-        int r = Math.max(a.length, b.length);
-        long[] out = new long[r];
-        for (int i = 0; i < r; i++) {
-            long da = i < r - a.length ? 1 : a[i - (r - a.length)];
-            long db = i < r - b.length ? 1 : b[i - (r - b.length)];
-            if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
-            }
-            out[i] = da == 1 ? db : da;
-        }
-        return out;
     }
 
     /**

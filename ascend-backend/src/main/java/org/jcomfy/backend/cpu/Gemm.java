@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * Single-threaded float32 matrix multiply on segments, row-major:
@@ -133,7 +134,7 @@ public final class Gemm {
     /** Sums one accumulator's lanes, adds the scalar tail of the dot product and stores it. */
     private static void finish(FloatVector acc, int i, int j, int bound, int k, float alpha, MemorySegment a, long aOff, int lda,
                                MemorySegment b, long bOff, int ldb, float beta, MemorySegment c, long cOff, int ldc) {
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc);
         long ar = aOff + (long) i * lda, br = bOff + (long) j * ldb;
         for (int p = bound; p < k; p++) sum += a.getAtIndex(FLOAT, ar + p) * b.getAtIndex(FLOAT, br + p);
         store(c, cOff + (long) i * ldc + j, alpha * sum, beta);
@@ -149,7 +150,7 @@ public final class Gemm {
             acc = FloatVector.fromMemorySegment(F, a, (ar + p) * 4, LE)
                     .fma(FloatVector.fromMemorySegment(F, b, (br + p) * 4, LE), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc);
         for (int p = bound; p < k; p++) sum += a.getAtIndex(FLOAT, ar + p) * b.getAtIndex(FLOAT, br + p);
         store(c, cOff + (long) i * ldc + j, alpha * sum, beta);
     }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * Copies that move data without computing: pad, concat, permute, slice and nearest

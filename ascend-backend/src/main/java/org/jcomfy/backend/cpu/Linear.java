@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
+import org.jcomfy.backend.threads.Scratch;
 
 /**
  * {@code y = x · (weightScale · W)ᵀ + b} for weights of any float dtype. The output is split
@@ -94,7 +96,7 @@ final class Linear {
         int maxRows = (int) Math.max(16, WIDEN_BLOCK_FLOATS / k);
         int pieces = (n1 - n0 + maxRows - 1) / maxRows;
         int per = (n1 - n0 + pieces - 1) / pieces;
-        MemorySegment scratch = Scratch.floats((long) per * k);
+        MemorySegment scratch = Scratch.get().floats((long) per * k);
         for (int j = n0; j < n1; j += per) {
             int cols = Math.min(per, n1 - j);
             Widen.toF32(weight, (long) j * k, (long) cols * k, scratch, 0, simd);

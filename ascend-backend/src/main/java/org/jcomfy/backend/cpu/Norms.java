@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * LayerNorm, RMSNorm and L2 normalisation. Rows are independent and split across the pool;
@@ -141,7 +142,7 @@ final class Norms {
                     acc = acc.add(v);
                 }
             }
-            total = acc.reduceLanes(VectorOperators.ADD);
+            total = Lanes.sum(acc);
         }
         for (; i < d; i++) {
             float v = in.getAtIndex(FLOAT, base + i);

@@ -2,6 +2,7 @@ package org.jcomfy.backend.cpu;
 
 import java.lang.foreign.MemorySegment;
 import org.bytedeco.openblas.global.openblas_nolapack;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * OpenBLAS's {@code cblas_sgemm}, loaded through JavaCPP's presets on first use. The library

@@ -3,6 +3,7 @@ package org.jcomfy.backend.cpu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * Wan's 3-D rotary embedding ({@link org.jcomfy.backend.kernels.Kernels#rope3d}). The spec

@@ -1,6 +1,5 @@
 package org.jcomfy.backend.kernels;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -375,7 +374,7 @@ public final class ReferenceKernels implements Kernels {
 
     /** Element-wise op with torch broadcasting (shapes aligned from the right). */
     private static Tensor zip(Tensor a, Tensor b, DoubleBinaryOperator f) {
-        long[] os = broadcastShape(a.shape(), b.shape());
+        long[] os = Broadcasting.shape(a.shape(), b.shape());
         Tensor out = Tensor.zeros(DType.F32, os);
         long[] idx = new long[os.length];
         for (long i = 0, n = out.numel(); i < n; i++) {
@@ -383,20 +382,6 @@ public final class ReferenceKernels implements Kernels {
             float va = a.getFloat(broadcastIndex(idx, a.shape()));
             float vb = b.getFloat(broadcastIndex(idx, b.shape()));
             out.setFloat(i, (float) f.applyAsDouble(va, vb));
-        }
-        return out;
-    }
-
-    static long[] broadcastShape(long[] a, long[] b) {
-        int r = Math.max(a.length, b.length);
-        long[] out = new long[r];
-        for (int i = 0; i < r; i++) {
-            long da = i < r - a.length ? 1 : a[i - (r - a.length)];
-            long db = i < r - b.length ? 1 : b[i - (r - b.length)];
-            if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
-            }
-            out[i] = Math.max(da, db);
         }
         return out;
     }

@@ -131,6 +131,14 @@ public final class Tensor {
         return row.reshape(Arrays.copyOfRange(shape, 1, shape.length));
     }
 
+    /** This tensor as a batch of one: a leading dimension of size 1, sharing storage (the inverse of {@code select(0)}). */
+    public Tensor batchOfOne() {
+        long[] s = new long[shape.length + 1];
+        s[0] = 1;
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return new Tensor(dtype, s, data, device);
+    }
+
     // ---- element access (slow path: tests, small tensors, reference kernels) -----------
 
     /** Element at a flat row-major index, widened to float. */

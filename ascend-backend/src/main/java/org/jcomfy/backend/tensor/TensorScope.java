@@ -57,6 +57,20 @@ public final class TensorScope implements AutoCloseable {
         }
     }
 
+    /**
+     * A copy of {@code t} that belongs to no scope (the garbage collector frees it), for values kept
+     * past every scope the current thread has open: recorded activations, say.
+     */
+    public static Tensor detached(Tensor t) {
+        TensorScope current = CURRENT.get();
+        CURRENT.remove();
+        try {
+            return t.copy();
+        } finally {
+            if (current != null) CURRENT.set(current);
+        }
+    }
+
     private MemorySegment take(long bytes) {
         long size = Math.max(bytes, 1);
         if (size > SLAB_BYTES / 2) return arena.allocate(size, ALIGN);   // big ones get their own block

@@ -1,7 +1,7 @@
 package org.jcomfy.backend.attention;
 
 import static org.jcomfy.backend.attention.AttentionTestData.random;
-import static org.jcomfy.backend.attention.AttentionTestData.relativeL2;
+import static org.jcomfy.backend.tensor.TensorMetrics.relativeL2;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,13 +14,14 @@ import java.util.stream.Stream;
 import org.jcomfy.backend.kernels.ReferenceKernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every implementation against {@link ReferenceKernels#attention} on small, awkward shapes. */
 class AttentionImplementationsTest {
     private static final double TOLERANCE = 1e-5;
-    private static final AttentionThreads THREADS = new AttentionThreads(2);
+    private static final CpuThreads THREADS = new CpuThreads(2);
     private static final ReferenceKernels REFERENCE = new ReferenceKernels();
 
     /** Small blocks so short test sequences still cross several query and key blocks. */
@@ -28,8 +29,8 @@ class AttentionImplementationsTest {
         return Stream.of(
                 new NaiveAttention(NaiveAttention.DEFAULT_MAX_SCORE_BYTES, THREADS),
                 new FlashAttention(8, 1, THREADS),
-                new FlashAttention(),
-                new NaiveAttention());
+                new FlashAttention(THREADS),
+                new NaiveAttention(THREADS));
     }
 
     private static void assertMatchesReference(AttentionImplementation impl, Tensor q, Tensor k, Tensor v, Tensor bias,

@@ -1,7 +1,7 @@
 package org.jcomfy.backend.attention;
 
 import static org.jcomfy.backend.attention.AttentionTestData.random;
-import static org.jcomfy.backend.attention.AttentionTestData.relativeL2;
+import static org.jcomfy.backend.tensor.TensorMetrics.relativeL2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,10 +12,11 @@ import org.jcomfy.backend.attention.TestImplementations.Counting;
 import org.jcomfy.backend.attention.TestImplementations.Failing;
 import org.jcomfy.backend.kernels.ReferenceKernels;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 import org.junit.jupiter.api.Test;
 
 class AttentionSelectorTest {
-    private static final AttentionThreads THREADS = new AttentionThreads(2);
+    private static final CpuThreads THREADS = new CpuThreads(2);
     private static final AttentionImplementation FLASH = new FlashAttention(16, 64, THREADS);
     private static final AttentionImplementation NAIVE = new NaiveAttention(1 << 24, THREADS);
 
@@ -189,26 +190,12 @@ class AttentionSelectorTest {
 
     @Test
     void a_setting_string_builds_each_mode_over_the_shipped_implementations() {
-        assertEquals(AttentionSelector.Mode.RUNTIME, AttentionSelector.fromSetting("runtime").mode());
-        assertEquals(AttentionSelector.Mode.STATIC, AttentionSelector.fromSetting("static").mode());
-        AttentionSelector manual = AttentionSelector.fromSetting("manual:naive");
+        assertEquals(AttentionSelector.Mode.RUNTIME, AttentionSelector.fromSetting("runtime", THREADS).mode());
+        assertEquals(AttentionSelector.Mode.STATIC, AttentionSelector.fromSetting("static", THREADS).mode());
+        AttentionSelector manual = AttentionSelector.fromSetting("manual:naive", THREADS);
         assertEquals(AttentionSelector.Mode.MANUAL, manual.mode());
         assertCorrect(manual.attention(q, k, v, null, 0.35f));
         assertEquals("naive", manual.choiceFor(shape).orElseThrow().implementation());
-        assertThrows(IllegalArgumentException.class, () -> AttentionSelector.fromSetting("fastest"));
-    }
-
-    @Test
-    void the_system_property_picks_the_mode_and_runtime_is_the_default() {
-        String before = System.getProperty(AttentionSelector.MODE_PROPERTY);
-        try {
-            System.clearProperty(AttentionSelector.MODE_PROPERTY);
-            assertEquals(AttentionSelector.Mode.RUNTIME, AttentionSelector.fromSystemProperty().mode());
-            System.setProperty(AttentionSelector.MODE_PROPERTY, "manual:flash");
-            assertEquals(AttentionSelector.Mode.MANUAL, AttentionSelector.fromSystemProperty().mode());
-        } finally {
-            if (before == null) System.clearProperty(AttentionSelector.MODE_PROPERTY);
-            else System.setProperty(AttentionSelector.MODE_PROPERTY, before);
-        }
+        assertThrows(IllegalArgumentException.class, () -> AttentionSelector.fromSetting("fastest", THREADS));
     }
 }

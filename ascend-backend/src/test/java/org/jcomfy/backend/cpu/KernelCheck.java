@@ -9,6 +9,8 @@ import java.util.Random;
 import org.jcomfy.backend.kernels.ReferenceKernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorMetrics;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /** Shared pieces of the CPU kernel tests: the variants under test, random tensors, the comparison. */
 final class KernelCheck {
@@ -18,6 +20,8 @@ final class KernelCheck {
 
     /** Three threads, so that work splits unevenly. */
     private static final CpuThreads THREADS = new CpuThreads(3);
+    /** One per core, as the device runs. */
+    private static final CpuThreads MACHINE = new CpuThreads(Runtime.getRuntime().availableProcessors());
 
     /** Every path: vectors or scalar loops, OpenBLAS or the Java GEMM. */
     static List<CpuKernels> variants() {
@@ -25,7 +29,7 @@ final class KernelCheck {
                 new CpuKernels(THREADS, REFERENCE::attention, true, true),
                 new CpuKernels(THREADS, REFERENCE::attention, true, false),
                 new CpuKernels(THREADS, REFERENCE::attention, false, false),
-                new CpuKernels(CpuThreads.shared(), REFERENCE::attention, false, true));
+                new CpuKernels(MACHINE, REFERENCE::attention, false, true));
     }
 
     static Tensor random(long seed, long... shape) {
@@ -48,21 +52,11 @@ final class KernelCheck {
         return t;
     }
 
-    /** Same shape, float32, and relative L2 error {@code ‖a − e‖ / ‖e‖ ≤ tolerance}. */
+    /** Same shape, float32, NaN where the reference has NaN, and relative L2 error within {@code tolerance}. */
     static void assertClose(Tensor expected, Tensor actual, double tolerance, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         assertTrue(actual.dtype() == DType.F32 || !expected.dtype().isFloatingPoint(), what + ": dtype " + actual.dtype());
-        double diff = 0, norm = 0;
-        for (long i = 0, n = expected.numel(); i < n; i++) {
-            double e = expected.getDouble(i), a = actual.getDouble(i);
-            if (Double.isNaN(e) || Double.isNaN(a)) {
-                assertTrue(Double.isNaN(e) && Double.isNaN(a), what + ": NaN mismatch at " + i);
-                continue;
-            }
-            diff += (a - e) * (a - e);
-            norm += e * e;
-        }
-        double rel = norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+        double rel = TensorMetrics.relativeL2(actual, expected);
         assertTrue(rel <= tolerance, what + ": relative L2 error " + rel + " > " + tolerance);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,7 @@ class LinearTest {
     @Test
     void the_default_table_uses_openblas_on_this_platform() {
         assertTrue(OpenBlas.available(), "OpenBLAS should load from the linux-x86_64 classifier jar");
-        assertTrue(CpuKernels.fromProperties(REFERENCE::attention).usesNativeBlas());
+        assertTrue(((CpuKernels) new CpuDevice(BackendOptions.defaults()).kernels()).usesNativeBlas());
     }
 
     @Test

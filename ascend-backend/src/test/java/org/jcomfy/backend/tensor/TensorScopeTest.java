@@ -43,4 +43,18 @@ class TensorScopeTest {
             assertEquals(5f, fromInner.getFloat(fromInner.numel() - 1));
         }
     }
+
+    @Test
+    void a_detached_copy_outlives_every_open_scope_and_later_temporaries_stay_scoped() {
+        Tensor detached;
+        Tensor temporaryAfter;
+        try (TensorScope outer = TensorScope.open()) {
+            try (TensorScope inner = TensorScope.open()) {
+                detached = TensorScope.detached(Tensor.of(new float[] {4, 5}, 2));
+                temporaryAfter = Tensor.zeros(DType.F32, 1);
+            }
+        }
+        assertArrayEquals(new float[] {4, 5}, detached.toFloatArray());
+        assertThrows(IllegalStateException.class, () -> temporaryAfter.getFloat(0));
+    }
 }

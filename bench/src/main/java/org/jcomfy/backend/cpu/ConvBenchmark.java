@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.jcomfy.backend.kernels.ReferenceKernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,8 +51,8 @@ public class ConvBenchmark {
         positions = frames * size * size;
         columns = GemmBenchmark.fill(Tensor.zeros(DType.F32, kc, positions), 4);
         peerOut = Tensor.zeros(DType.F32, channels, positions);
-        kernels = new CpuKernels(CpuThreads.shared(), new ReferenceKernels()::attention, true, true);
-        cores = CpuThreads.shared().threads();
+        cores = Runtime.getRuntime().availableProcessors();
+        kernels = new CpuKernels(new CpuThreads(cores), new ReferenceKernels()::attention, true, true);
     }
 
     @TearDown(Level.Iteration)

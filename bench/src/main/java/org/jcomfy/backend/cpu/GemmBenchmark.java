@@ -7,6 +7,7 @@ import org.jcomfy.backend.kernels.ReferenceKernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Floats;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,8 +57,8 @@ public class GemmBenchmark {
             dst.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, Floats.floatToBf16(src.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i)));
         }
         peerOut = Tensor.zeros(DType.F32, m, n);
-        kernels = new CpuKernels(CpuThreads.shared(), new ReferenceKernels()::attention, true, true);
-        cores = CpuThreads.shared().threads();
+        cores = Runtime.getRuntime().availableProcessors();
+        kernels = new CpuKernels(new CpuThreads(cores), new ReferenceKernels()::attention, true, true);
         if (!kernels.usesNativeBlas()) throw new IllegalStateException("OpenBLAS did not load");
     }
 

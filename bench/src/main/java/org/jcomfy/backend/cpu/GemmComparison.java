@@ -10,6 +10,7 @@ import org.jcomfy.backend.kernels.ReferenceKernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Floats;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 
 /**
  * The GEMM comparison of {@link GemmBenchmark} run interleaved in one JVM: every round times
@@ -29,7 +30,7 @@ public final class GemmComparison {
     public static void main(String[] args) throws InterruptedException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int[] ns = args.length > 1 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray() : new int[] {1536, 8960};
-        int cores = Integer.getInteger("jcomfy.bench.threads", CpuThreads.shared().threads());
+        int cores = Integer.getInteger("jcomfy.bench.threads", Runtime.getRuntime().availableProcessors());
         CpuKernels kernels = new CpuKernels(new CpuThreads(cores), new ReferenceKernels()::attention, true, true);
         System.out.printf("cores=%d, kernels=%s, M=%d K=%d, rounds=%d%n", cores, kernels, M, K, rounds);
         Tensor x = GemmBenchmark.fill(Tensor.zeros(DType.F32, M, K), 1);

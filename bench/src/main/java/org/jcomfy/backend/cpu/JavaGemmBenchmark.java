@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.jcomfy.backend.kernels.ReferenceKernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.threads.CpuThreads;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,7 +41,7 @@ public class JavaGemmBenchmark {
     public void setUp() {
         x = GemmBenchmark.fill(Tensor.zeros(DType.F32, m, k), 1);
         weight = GemmBenchmark.fill(Tensor.zeros(DType.F32, n, k), 2);
-        kernels = new CpuKernels(CpuThreads.shared(), new ReferenceKernels()::attention, true, false);
+        kernels = new CpuKernels(new CpuThreads(Runtime.getRuntime().availableProcessors()), new ReferenceKernels()::attention, true, false);
     }
 
     @TearDown(Level.Iteration)

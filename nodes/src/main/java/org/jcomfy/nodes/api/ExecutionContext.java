@@ -2,6 +2,7 @@ package org.jcomfy.nodes.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
+import java.util.Map;
 
 /** The running prompt as seen by one executing node: progress, previews, interruption, hidden values. */
 public interface ExecutionContext extends NodeEnvironment {
@@ -14,6 +15,13 @@ public interface ExecutionContext extends NodeEnvironment {
 
     /** Sends a preview frame (JPEG or PNG, as negotiated) for the running node. */
     void preview(BufferedImage image);
+
+    /**
+     * Sends a jcomfy event of {@code type} to the prompt's client (to everyone when it has none),
+     * with {@code prompt_id} and {@code node} added to {@code data}; type names start with
+     * {@code jcomfy.} so ComfyUI clients, which ignore unknown types, are not disturbed.
+     */
+    void event(String type, Map<String, Object> data);
 
     /** Throws {@link InterruptedException}-like {@link ExecutionInterrupted} if the user pressed cancel. */
     void checkInterrupted();

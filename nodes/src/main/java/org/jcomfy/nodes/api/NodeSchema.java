@@ -12,6 +12,7 @@ import java.util.List;
  *                      jcomfy's own nodes use {@code custom_nodes.jcomfy}
  * @param v3            serialise in ComfyUI's V3 style (COMBO as {@code ["COMBO",{options}]}, all fields)
  * @param notIdempotent the node id joins the cache key (the node must re-run per instance)
+ * @param inputChecks   the node's own checks of single constant inputs, by input name
  */
 public record NodeSchema(
         String name,
@@ -29,7 +30,8 @@ public record NodeSchema(
         boolean deprecated,
         boolean experimental,
         boolean v3,
-        List<String> searchAliases) {
+        List<String> searchAliases,
+        java.util.Map<String, InputCheck> inputChecks) {
 
     public static SchemaBuilder builder(String name) { return new SchemaBuilder(name); }
 

@@ -35,6 +35,8 @@ public final class SchemaBuilder {
     private final List<OutputSpec> outputs = new ArrayList<>();
     private boolean outputNode, inputList, notIdempotent, deprecated, experimental, v3;
     private final List<String> searchAliases = new ArrayList<>();
+    private final Map<String, InputCheck> inputChecks = new LinkedHashMap<>();
+    private InputSpec lastInput;
 
     SchemaBuilder(String name) {
         this.name = name;
@@ -122,6 +124,13 @@ public final class SchemaBuilder {
         return this;
     }
 
+    /** Adds a check of the input declared just before (validation runs it on the constant value). */
+    public SchemaBuilder check(InputCheck check) {
+        if (lastInput == null) throw new IllegalStateException(name + ": check() must follow the input it checks");
+        inputChecks.put(lastInput.name(), check);
+        return this;
+    }
+
     // ---- outputs -------------------------------------------------------------------
 
     public SchemaBuilder output(String type) { outputs.add(OutputSpec.of(type)); return this; }
@@ -141,11 +150,12 @@ public final class SchemaBuilder {
         }
         return new NodeSchema(name, displayName, category, description, pythonModule, List.copyOf(required),
                 List.copyOf(optional), List.copyOf(hidden), List.copyOf(outputs), outputNode, inputList,
-                notIdempotent, deprecated, experimental, v3, List.copyOf(searchAliases));
+                notIdempotent, deprecated, experimental, v3, List.copyOf(searchAliases), Map.copyOf(inputChecks));
     }
 
     private SchemaBuilder add(InputSpec spec) {
         section.add(spec);
+        lastInput = spec;
         return this;
     }
 

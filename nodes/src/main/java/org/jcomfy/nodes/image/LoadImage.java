@@ -88,7 +88,6 @@ public final class LoadImage implements Node {
     @Override
     public String validateInputs(NodeInputs constants, NodeEnvironment environment) {
         Object image = constants.get("image");
-        if (image == null || !InputFiles.exists(image.toString(), environment)) return "Invalid image file: " + image;
-        return null;
+        return image == null ? "Invalid image file: null" : InputFiles.invalidFileMessage(image.toString(), environment);
     }
 }

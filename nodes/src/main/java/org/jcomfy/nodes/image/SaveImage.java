@@ -3,6 +3,7 @@ package org.jcomfy.nodes.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import org.jcomfy.nodes.output.FileNamePrefix;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.Node;
@@ -23,6 +24,7 @@ public final class SaveImage implements Node {
             .stringInput("filename_prefix", "ComfyUI", false, "tooltip",
                     "The prefix for the file to save. This may include formatting information such as "
                             + "%date:yyyy-MM-dd% or %Empty Latent Image.width% to include values from nodes.")
+            .check(FileNamePrefix::problem)
             .hidden().hiddenInput("prompt", "PROMPT").hiddenInput("extra_pnginfo", "EXTRA_PNGINFO")
             .output(new OutputSpec("IMAGE", "images", false, null))
             .build();

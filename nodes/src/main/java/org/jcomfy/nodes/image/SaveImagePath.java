@@ -5,11 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.stream.Stream;
+import org.jcomfy.nodes.files.SafePaths;
+import org.jcomfy.nodes.output.FileNamePrefix;
 
 /**
  * Where the next saved file goes, as ComfyUI's {@code folder_paths.get_save_image_path}: the prefix
  * is split into a subfolder and a file name, and the counter continues after the highest
- * {@code <name>_<digits>_...} already in that folder (shared across extensions).
+ * {@code <name>_<digits>_...} already in that folder (shared across extensions). The folder must
+ * really lie inside the base folder: a subfolder that is a symlink leading out is refused like
+ * {@code ..}.
  *
  * @param folder    the absolute folder to write into (created if missing)
  * @param filename  the file-name part of the prefix
@@ -20,16 +24,18 @@ public record SaveImagePath(Path folder, String filename, int counter, String su
 
     public static SaveImagePath next(String prefix, Path baseFolder, int width, int height) throws IOException {
         if (prefix.contains("%")) prefix = expandVariables(prefix, width, height, LocalDateTime.now());
+        // Validation checks constant prefixes; one that arrives through a link is checked here.
+        String problem = FileNamePrefix.problem(prefix);
+        if (problem != null) throw new IOException(problem);
         Path base = baseFolder.toAbsolutePath().normalize();
-        Path target = base.resolve(prefix).normalize();
-        if (!target.startsWith(base) || target.equals(base)) {
-            throw new IOException("Saving image outside the output folder is not allowed.\n full_output_folder: "
-                    + target.getParent() + "\n         output_dir: " + base);
-        }
+        Path target = SafePaths.resolveInside(base, prefix);
+        if (target == null || target.equals(base)) throw outside(parentText(base + "/" + prefix), base);
         Path folder = target.getParent();
         String filename = target.getFileName().toString();
         String subfolder = base.relativize(folder).toString().replace('\\', '/');
         Files.createDirectories(folder);
+        // Again now that every folder exists: one swapped for a link meanwhile is caught here.
+        if (!SafePaths.isInside(base, folder)) throw outside(folder.toString(), base);
         int max = 0;
         try (Stream<Path> files = Files.list(folder)) {
             for (Path p : (Iterable<Path>) files::iterator) {
@@ -37,6 +43,17 @@ public record SaveImagePath(Path folder, String filename, int counter, String su
             }
         }
         return new SaveImagePath(folder, filename, max + 1, subfolder);
+    }
+
+    /** ComfyUI's message, which also covers a subfolder that is a symlink leading out. */
+    private static IOException outside(String fullOutputFolder, Path base) {
+        return new IOException("Saving image outside the output folder is not allowed.\n full_output_folder: "
+                + fullOutputFolder + "\n         output_dir: " + base);
+    }
+
+    private static String parentText(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? path : path.substring(0, slash);
     }
 
     /** The counter of an existing file {@code <filename>_<digits>_...}, or 0 when it does not match. */

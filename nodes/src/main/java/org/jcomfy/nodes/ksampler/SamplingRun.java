@@ -1,7 +1,11 @@
 package org.jcomfy.nodes.ksampler;
 
+import java.util.Map;
+
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.DenoisingRun;
+import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.latent.LatentPreview;
@@ -22,6 +26,7 @@ import org.jcomfy.nodes.types.Latent;
  */
 record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning negative, Latent latent,
                    KSamplerSettings settings) {
+    private static final System.Logger LOG = System.getLogger(SamplingRun.class.getName());
 
     static SamplingRun fromInputs(NodeInputs in, KSamplerSettings settings) {
         return new SamplingRun(in.get("model", DiffusionModel.class), in.get("positive", Conditioning.class),
@@ -40,9 +45,14 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         }
         Tensor samples = videoLatent(latent.samples(), model.net().latentChannels());
         FlowModelSampling sampling = FlowModelSampling.withShift(model.shift());
-        VelocityModel<Conditioning> velocity = (x, timestep, cond) -> {
+        DenoisingRun[] run = new DenoisingRun[1];
+        VelocityModel<Conditioning> velocity = (x, timestep, cond, call) -> {
             context.checkInterrupted();
-            return predict(x, timestep, cond);
+            run[0] = call.run();
+            // A cache keeps one state per guidance branch: a branch of several conds (averaged
+            // below) would mix theirs, so it runs uncached.
+            BlockLoop loop = cond.entries().size() == 1 ? model.options().cache().blockLoop(call) : BlockLoop.EVERY_BLOCK;
+            return predict(x, timestep, cond, loop);
         };
         boolean previews = !"none".equals(context.previewMethod());
         StepCallback onStep = (step, total, x, denoised) -> {
@@ -51,14 +61,23 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         };
         Tensor out = KSamplerRun.run(velocity, sampling, model.latentFormat(), samples, null, positive, negative,
                 settings, onStep);
+        reportCache(context, run[0]);
         return latent.withSamples(out);
+    }
+
+    /** What the DiT cache did, as a {@code jcomfy.cache_report} event and a log line. */
+    private void reportCache(ExecutionContext context, DenoisingRun run) {
+        Map<String, Object> report = run == null ? null : model.options().cache().report(run);
+        if (report == null) return;
+        LOG.log(System.Logger.Level.INFO, "DiT cache: " + report);
+        context.event("jcomfy.cache_report", report);
     }
 
     /**
      * The velocity for one conditioning. Several entries (full-area conds) are averaged, as
      * ComfyUI weighs equal-strength conds; each entry's text rows are shared across the batch.
      */
-    private Tensor predict(Tensor x, double timestep, Conditioning cond) {
+    private Tensor predict(Tensor x, double timestep, Conditioning cond, BlockLoop loop) {
         long batch = x.dim(0);
         double[] timesteps = new double[(int) batch];
         java.util.Arrays.fill(timesteps, timestep);
@@ -66,7 +85,7 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         for (Conditioning.Entry entry : cond.entries()) {
             Tensor context = entry.embedding();
             if (batch > 1 && context.dim(0) == 1) context = repeat(context, batch);
-            float[] v = model.net().forward(x, timesteps, context, entry.extras()).toFloatArray();
+            float[] v = model.net().forward(x, timesteps, context, entry.extras(), loop).toFloatArray();
             if (sum == null) {
                 sum = v;
             } else {

@@ -3,6 +3,7 @@ package org.jcomfy.nodes.loaders;
 import java.util.List;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.Node;
+import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.api.NodeOutput;
 import org.jcomfy.nodes.api.NodeSchema;
@@ -31,5 +32,11 @@ public final class ClipLoader implements Node {
             throw new IllegalArgumentException("CLIPLoader type '" + type + "' is not supported by jcomfy; use 'wan' (UMT5-XXL)");
         }
         return NodeOutput.of(ModelLoaders.textEncoder(context, in.getString("clip_name")));
+    }
+
+    /** Re-runs when the model file changes on disk (see {@link ModelLoaders#fingerprint}). */
+    @Override
+    public Object fingerprint(NodeInputs constants, NodeEnvironment environment) throws Exception {
+        return ModelLoaders.fingerprint(environment, "text_encoders", constants.getString("clip_name"));
     }
 }

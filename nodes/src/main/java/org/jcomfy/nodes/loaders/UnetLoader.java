@@ -3,6 +3,7 @@ package org.jcomfy.nodes.loaders;
 import java.util.List;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.Node;
+import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.api.NodeOutput;
 import org.jcomfy.nodes.api.NodeSchema;
@@ -22,5 +23,11 @@ public final class UnetLoader implements Node {
     @Override
     public NodeOutput execute(NodeInputs in, ExecutionContext context) throws Exception {
         return NodeOutput.of(ModelLoaders.diffusionModel(context, in.getString("unet_name"), in.getString("weight_dtype")));
+    }
+
+    /** Re-runs when the model file changes on disk (see {@link ModelLoaders#fingerprint}). */
+    @Override
+    public Object fingerprint(NodeInputs constants, NodeEnvironment environment) throws Exception {
+        return ModelLoaders.fingerprint(environment, "diffusion_models", constants.getString("unet_name"));
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.Node;
+import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.api.NodeOutput;
 import org.jcomfy.nodes.api.NodeSchema;
@@ -28,5 +29,11 @@ public final class VaeLoader implements Node {
         String name = in.getString("vae_name");
         if ("pixel_space".equals(name)) throw new IllegalArgumentException("the pixel_space VAE is not supported by jcomfy");
         return NodeOutput.of(ModelLoaders.vae(context, name));
+    }
+
+    /** Re-runs when the model file changes on disk (see {@link ModelLoaders#fingerprint}). */
+    @Override
+    public Object fingerprint(NodeInputs constants, NodeEnvironment environment) throws Exception {
+        return ModelLoaders.fingerprint(environment, "vae", constants.getString("vae_name"));
     }
 }

@@ -1,6 +1,5 @@
 package org.jcomfy.nodes.loaders;
 
-import java.nio.file.Path;
 import org.jcomfy.backend.device.Device;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.nodes.models.wan.dit.WanDit;
@@ -10,12 +9,15 @@ import org.jcomfy.nodes.types.DiffusionNet;
 import org.jcomfy.nodes.types.TextEncoder;
 import org.jcomfy.nodes.types.VideoVae;
 
-/** Opens the Wan model implementations on a device and presents them as node values. */
+/**
+ * Opens the Wan model implementations on a device and presents them as node values, each use
+ * guarded by its {@link ModelFile} (the file must still be the one mapped).
+ */
 final class WanAdapters {
     private WanAdapters() {}
 
-    static DiffusionNet loadDiffusionNet(Path file, String weightDtype, Device device) {
-        return new WanDiffusionNet(WanDit.load(file, device.kernels(), matrixDtype(weightDtype)).model(), device.kernels());
+    static DiffusionNet loadDiffusionNet(ModelFile file, String weightDtype, Device device) {
+        return new WanDiffusionNet(WanDit.load(file.path(), device.kernels(), matrixDtype(weightDtype)).model(), device.kernels(), file);
     }
 
     /**
@@ -32,12 +34,12 @@ final class WanAdapters {
         };
     }
 
-    static TextEncoder loadTextEncoder(Path file, Device device) {
-        UmT5TextEncoder encoder = UmT5TextEncoder.open(file, device.kernels());
-        return encoder::encode;
+    static TextEncoder loadTextEncoder(ModelFile file, Device device) {
+        UmT5TextEncoder encoder = UmT5TextEncoder.open(file.path(), device.kernels());
+        return text -> file.use(() -> encoder.encode(text));
     }
 
-    static VideoVae loadVae(Path file, Device device) {
-        return new WanVideoVae(WanVae.load(file, device.kernels()), device.kernels());
+    static VideoVae loadVae(ModelFile file, Device device) {
+        return new WanVideoVae(WanVae.load(file.path(), device.kernels()), device.kernels(), file);
     }
 }

@@ -2,6 +2,8 @@ package org.jcomfy.nodes.loaders;
 
 import java.util.List;
 import java.util.Map;
+import org.jcomfy.nodes.models.ActivationRecorder;
+import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
@@ -18,10 +20,12 @@ import org.jcomfy.nodes.types.DiffusionNet;
 final class WanDiffusionNet implements DiffusionNet {
     private final WanModel model;
     private final Kernels k;
+    private final ModelFile file;
 
-    WanDiffusionNet(WanModel model, Kernels kernels) {
+    WanDiffusionNet(WanModel model, Kernels kernels, ModelFile file) {
         this.model = model;
         this.k = kernels;
+        this.file = file;
     }
 
     @Override
@@ -34,10 +38,13 @@ final class WanDiffusionNet implements DiffusionNet {
     public int latentChannels() { return model.config().outDim(); }
 
     @Override
-    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Map<String, Object> extras) {
+    public int blockCount() { return model.config().numLayers(); }
+
+    @Override
+    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Map<String, Object> extras, BlockLoop loop) {
         int extra = (int) Math.max(0, model.config().inDim() - x.dim(1));
         Tensor input = extra == 0 ? x : k.concat(List.of(x, concatCondition(x, extra, extras)), 1);
-        return model.forward(input, timesteps, context);
+        return file.use(() -> model.forward(input, timesteps, context, null, loop, ActivationRecorder.NONE));
     }
 
     private Tensor concatCondition(Tensor x, int channels, Map<String, Object> extras) {

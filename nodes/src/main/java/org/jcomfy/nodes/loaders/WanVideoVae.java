@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.ProgressListener;
 import org.jcomfy.nodes.models.wan.vae.WanVae;
 import org.jcomfy.nodes.models.wan.vae.WanVaeConfig;
 import org.jcomfy.nodes.models.wan.vae.WanVaePixels;
 import org.jcomfy.nodes.models.wan.vae.WanVaeTiledDecode;
-import org.jcomfy.nodes.models.wan.vae.WanVaeTrace;
 import org.jcomfy.nodes.types.VideoVae;
 
 /**
@@ -18,10 +18,12 @@ import org.jcomfy.nodes.types.VideoVae;
 final class WanVideoVae implements VideoVae {
     private final WanVae vae;
     private final Kernels k;
+    private final ModelFile file;
 
-    WanVideoVae(WanVae vae, Kernels kernels) {
+    WanVideoVae(WanVae vae, Kernels kernels, ModelFile file) {
         this.vae = vae;
         this.k = kernels;
+        this.file = file;
     }
 
     @Override public int latentChannels() { return vae.config().zDim(); }
@@ -30,20 +32,19 @@ final class WanVideoVae implements VideoVae {
 
     @Override
     public Tensor decode(Tensor latent, ProgressListener progress) {
-        return perSample(latent, sample -> vae.decode(sample, trace(progress)));
+        return file.use(() -> perSample(latent, sample -> vae.decode(sample, progress)));
     }
 
     @Override
     public Tensor decodeTiled(Tensor latent, int tileSize, int overlap, int temporalSize, int temporalOverlap,
                               ProgressListener progress) {
         WanVaeTiledDecode.Tiles tiles = WanVaeTiledDecode.Tiles.fromNodeInputs(tileSize, overlap, temporalSize, temporalOverlap);
-        return perSample(latent, sample -> WanVaeTiledDecode.decode(vae, sample, tiles, trace(progress)));
+        return file.use(() -> perSample(latent, sample -> WanVaeTiledDecode.decode(vae, sample, tiles, progress)));
     }
 
     @Override
     public Tensor encode(Tensor images, ProgressListener progress) {
-        Tensor mu = vae.encode(WanVaePixels.videoFromImages(images, k), trace(progress));
-        return mu.reshape(1, mu.dim(0), mu.dim(1), mu.dim(2), mu.dim(3));
+        return file.use(() -> vae.encode(WanVaePixels.videoFromImages(images, k), progress)).batchOfOne();
     }
 
     private Tensor perSample(Tensor latent, java.util.function.Function<Tensor, Tensor> decodeOne) {
@@ -52,9 +53,5 @@ final class WanVideoVae implements VideoVae {
             frames.add(WanVaePixels.imagesFromVideo(decodeOne.apply(latent.select(b)), k));
         }
         return frames.size() == 1 ? frames.get(0) : k.concat(frames, 0);
-    }
-
-    private static WanVaeTrace trace(ProgressListener progress) {
-        return WanVaeTrace.onChunkDone(progress::progress);
     }
 }

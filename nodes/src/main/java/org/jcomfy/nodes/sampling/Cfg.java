@@ -1,5 +1,8 @@
 package org.jcomfy.nodes.sampling;
 
+import org.jcomfy.nodes.models.DenoisingRun;
+import org.jcomfy.nodes.models.GuidanceBranch;
+
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
@@ -25,17 +28,21 @@ public final class Cfg {
 
     /**
      * The guided denoiser: x0 = x − σ·v for the positive (and, unless cfg is 1, the negative) conditioning,
-     * combined with {@link #combine}. The model is called with timestep σ·1000 as float32, as ComfyUI does.
+     * combined with {@link #combine}. The model is called with timestep σ·1000 as float32, as ComfyUI does;
+     * each call is numbered in {@code run} under its guidance branch.
      */
-    public static <C> Denoiser guided(VelocityModel<C> model, FlowModelSampling ms, C positive, C negative, double scale) {
+    public static <C> Denoiser guided(VelocityModel<C> model, FlowModelSampling ms, C positive, C negative, double scale,
+                                      DenoisingRun run) {
         return (x, sigma) -> {
             float[] xs = x.toFloatArray();
             double timestep = ms.timestep((float) sigma);
-            float[] cond = FlowModelSampling.denoisedFromVelocity(xs, model.velocity(x, timestep, positive).toFloatArray(), sigma);
+            Tensor v = model.velocity(x, timestep, positive, run.call(GuidanceBranch.COND, sigma));
+            float[] cond = FlowModelSampling.denoisedFromVelocity(xs, v.toFloatArray(), sigma);
             if (skipsUncond(scale)) {
                 return Tensor.of(cond, x.shape());
             }
-            float[] uncond = FlowModelSampling.denoisedFromVelocity(xs, model.velocity(x, timestep, negative).toFloatArray(), sigma);
+            Tensor vu = model.velocity(x, timestep, negative, run.call(GuidanceBranch.UNCOND, sigma));
+            float[] uncond = FlowModelSampling.denoisedFromVelocity(xs, vu.toFloatArray(), sigma);
             return Tensor.of(combine(cond, uncond, scale), x.shape());
         };
     }

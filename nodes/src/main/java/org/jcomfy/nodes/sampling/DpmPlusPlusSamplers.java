@@ -197,10 +197,8 @@ final class DpmPlusPlusSamplers {
             double sigma = task.sigma(i);
             double next = task.sigma(i + 1);
             float[] denoised = task.denoise(x, sigma);
-            double sigmaDown = next * (next / sigma);
-            double alphaNext = 1 - next;
-            double alphaDown = 1 - sigmaDown;
-            double renoise = Math.sqrt(next * next - sigmaDown * sigmaDown * alphaNext * alphaNext / (alphaDown * alphaDown));
+            RfAncestralStep split = RfAncestralStep.of(sigma, next, 1.0);
+            double sigmaDown = split.sigmaDown();
             task.report(i, n, x, denoised);
             if (next == 0) {
                 x = FloatArrays.step(x, FloatArrays.derivative(x, denoised, sigma), sigmaDown - sigma);
@@ -219,7 +217,7 @@ final class DpmPlusPlusSamplers {
             float[] denoised2 = task.denoise(u, sigmaS);
             double ratioDown = sigmaDown / sigma;
             x = lincomb(ratioDown, x, 1 - ratioDown, denoised2);
-            x = lincomb(alphaNext / alphaDown, x, renoise, noise.sample(sigma, next));
+            x = split.renoise(x, noise.sample(sigma, next));
         }
         return x;
     }

@@ -42,14 +42,10 @@ final class EulerSamplers {
                 x = denoised;
                 continue;
             }
-            double downstepRatio = 1 + (next / sigma - 1) * eta;
-            double sigmaDown = next * downstepRatio;
-            double alphaNext = 1 - next;
-            double alphaDown = 1 - sigmaDown;
-            double renoise = Math.sqrt(next * next - sigmaDown * sigmaDown * alphaNext * alphaNext / (alphaDown * alphaDown));
-            double ratio = sigmaDown / sigma;
+            RfAncestralStep split = RfAncestralStep.of(sigma, next, eta);
+            double ratio = split.sigmaDown() / sigma;
             x = lincomb(ratio, x, 1 - ratio, denoised);
-            x = lincomb(alphaNext / alphaDown, x, renoise, noise.sample(sigma, next));
+            x = split.renoise(x, noise.sample(sigma, next));
         }
         return x;
     }
@@ -104,10 +100,8 @@ final class EulerSamplers {
             double sigma = task.sigma(i);
             double next = task.sigma(i + 1);
             float[] denoised = task.denoise(x, sigma);
-            double sigmaDown = next * (next / sigma); // downstep ratio with eta = 1
-            double alphaNext = 1 - next;
-            double alphaDown = 1 - sigmaDown;
-            double renoise = Math.sqrt(next * next - sigmaDown * sigmaDown * alphaNext * alphaNext / (alphaDown * alphaDown));
+            RfAncestralStep split = RfAncestralStep.of(sigma, next, 1.0);
+            double sigmaDown = split.sigmaDown();
             task.report(i, n, x, denoised);
             float[] d = derivative(x, denoised, sigma);
             if (sigmaDown == 0) {
@@ -117,7 +111,7 @@ final class EulerSamplers {
                 float[] x2 = step(x, d, sigmaMid - sigma);
                 float[] d2 = derivative(x2, task.denoise(x2, sigmaMid), sigmaMid);
                 x = step(x, d2, sigmaDown - sigma);
-                x = lincomb(alphaNext / alphaDown, x, renoise, noise.sample(sigma, next));
+                x = split.renoise(x, noise.sample(sigma, next));
             }
         }
         return x;

@@ -1,5 +1,7 @@
 package org.jcomfy.nodes.sampling;
 
+import org.jcomfy.nodes.models.DenoisingRun;
+
 import java.util.Arrays;
 import org.jcomfy.backend.tensor.Tensor;
 
@@ -83,8 +85,14 @@ public final class KSamplerRun {
         }
         float[] modelLatent = nonZero ? format.processIn(latent, shape) : latent.clone();
         float[] start = FlowModelSampling.noiseScaling(sigmas[0], noise, modelLatent);
-        Denoiser denoiser = Cfg.guided(model, ms, positive, negative, settings.cfg());
-        SamplingTask task = new SamplingTask(denoiser, shape, sigmas, settings.seed(), ms, callback);
+        // The run counts steps as the sampler reports them, so each model call knows its step.
+        DenoisingRun run = new DenoisingRun(sigmas);
+        Denoiser denoiser = Cfg.guided(model, ms, positive, negative, settings.cfg(), run);
+        StepCallback counted = (step, total, x, denoised) -> {
+            run.stepDone(step);
+            if (callback != null) callback.onStep(step, total, x, denoised);
+        };
+        SamplingTask task = new SamplingTask(denoiser, shape, sigmas, settings.seed(), ms, counted);
         float[] sampled = sampler.sample(task, start);
         // read the last sigma after sampling: uni_pc replaces a final 0 by 0.001 in place, as ComfyUI's does
         sampled = FlowModelSampling.inverseNoiseScaling(sigmas[sigmas.length - 1], sampled);

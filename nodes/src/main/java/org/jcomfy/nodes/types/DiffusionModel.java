@@ -1,30 +1,27 @@
 package org.jcomfy.nodes.types;
 
-import java.util.HashMap;
-import java.util.Map;
+import org.jcomfy.nodes.acceleration.CachePolicy;
 import org.jcomfy.nodes.sampling.FlowModelSampling;
 import org.jcomfy.nodes.sampling.LatentFormat;
 
 /**
  * ComfyUI's MODEL: shared network weights plus options. Patch nodes (ModelSamplingSD3, the
- * DiT cache and attention nodes) return a copy with one option changed; nothing mutates.
- *
- * @param shift   flow sampling shift (Wan's default is 8)
- * @param options further per-model options, by name
+ * DiT cache and attention nodes) return a copy with one option changed; nothing mutates the
+ * weights, which every copy shares.
  */
-public record DiffusionModel(DiffusionNet net, LatentFormat latentFormat, double shift, Map<String, Object> options) {
+public record DiffusionModel(DiffusionNet net, LatentFormat latentFormat, ModelOptions options) {
 
     public static DiffusionModel wan21(DiffusionNet net) {
-        return new DiffusionModel(net, LatentFormat.WAN21, FlowModelSampling.WAN_DEFAULT_SHIFT, Map.of());
+        return new DiffusionModel(net, LatentFormat.WAN21, ModelOptions.withDefaultShift(FlowModelSampling.WAN_DEFAULT_SHIFT));
     }
+
+    public double shift() { return options.shift(); }
 
     public DiffusionModel withShift(double s) {
-        return new DiffusionModel(net, latentFormat, s, options);
+        return new DiffusionModel(net, latentFormat, options.withShift(s));
     }
 
-    public DiffusionModel withOption(String key, Object value) {
-        Map<String, Object> m = new HashMap<>(options);
-        m.put(key, value);
-        return new DiffusionModel(net, latentFormat, shift, Map.copyOf(m));
+    public DiffusionModel withCache(CachePolicy cache) {
+        return new DiffusionModel(net, latentFormat, options.withCache(cache));
     }
 }

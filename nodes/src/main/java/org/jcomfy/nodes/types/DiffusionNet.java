@@ -1,6 +1,7 @@
 package org.jcomfy.nodes.types;
 
 import java.util.Map;
+import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.backend.tensor.Tensor;
 
 /** The network behind a MODEL: predicts the flow velocity for a model-space latent. */
@@ -11,10 +12,14 @@ public interface DiffusionNet {
     /** Channels of the latent the sampler works on (16 for Wan 2.1). */
     int latentChannels();
 
+    /** Number of transformer blocks (what a DiT cache's block range refers to). */
+    int blockCount();
+
     /**
      * The velocity {@code v} for {@code x [B, C, T, h, w]} (model space) at per-sample model
      * timesteps {@code σ·1000}, with text context {@code [B, L, textDim]}. {@code extras} carries
-     * the conditioning extras of the batch (image-to-video concat latent and mask, ...).
+     * the conditioning extras of the batch (image-to-video concat latent and mask, ...); {@code loop}
+     * runs the blocks ({@link BlockLoop#EVERY_BLOCK}, or a cache policy's loop).
      */
-    Tensor forward(Tensor x, double[] timesteps, Tensor context, Map<String, Object> extras);
+    Tensor forward(Tensor x, double[] timesteps, Tensor context, Map<String, Object> extras, BlockLoop loop);
 }

@@ -1,6 +1,7 @@
 package org.jcomfy.nodes.types;
 
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.ProgressListener;
 
 /** ComfyUI's VAE value: raw-latent video encoder/decoder. */
 public interface VideoVae {
@@ -24,12 +25,4 @@ public interface VideoVae {
 
     /** IMAGE frames {@code [N, H, W, 3]} in 0..1 to a raw latent {@code [1, C, 1+(N-1)/4, H/8, W/8]}. */
     Tensor encode(Tensor images, ProgressListener progress);
-
-    /** Reports work done; may throw to interrupt. */
-    @FunctionalInterface
-    interface ProgressListener {
-        void progress(long done, long total);
-
-        ProgressListener NONE = (d, t) -> {};
-    }
 }

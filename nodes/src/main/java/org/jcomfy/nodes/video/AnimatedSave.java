@@ -7,11 +7,16 @@ import java.util.Map;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.NodeOutput;
-import org.jcomfy.nodes.output.OutputMetadata;
 import org.jcomfy.nodes.image.SaveImagePath;
+import org.jcomfy.nodes.output.OutputFile;
+import org.jcomfy.nodes.output.OutputMetadata;
 import org.jcomfy.nodes.output.SavedFile;
 
-/** The shared body of the animated-output nodes: pick the next file name, encode, report the UI entry. */
+/**
+ * The shared body of the animated-output nodes: pick the next file name, encode and add the
+ * metadata into a part file that becomes the output only when complete ({@link OutputFile}),
+ * report the UI entry.
+ */
 final class AnimatedSave {
     private AnimatedSave() {}
 
@@ -25,8 +30,10 @@ final class AnimatedSave {
         SaveImagePath where = SaveImagePath.next(prefix, context.outputDirectory(), (int) frames.dim(2), (int) frames.dim(1));
         Path file = where.folder().resolve(where.fileName(where.filename(), where.counter(), format.extension()));
         Map<String, String> metadata = OutputMetadata.of(context);
-        VideoEncoder.encode(frames, fps, format, afterEncode == null ? metadata : Map.of(), file);
-        if (afterEncode != null) afterEncode.write(file, metadata);
+        OutputFile.write(context.outputDirectory(), file, part -> {
+            VideoEncoder.encode(frames, fps, format, afterEncode == null ? metadata : Map.of(), part);
+            if (afterEncode != null) afterEncode.write(part, metadata);
+        });
         SavedFile saved = new SavedFile(file.getFileName().toString(), where.subfolder(), "output");
         Map<String, List<Object>> ui = new LinkedHashMap<>();
         ui.put("images", List.of(saved.toUi()));

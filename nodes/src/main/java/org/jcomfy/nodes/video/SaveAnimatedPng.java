@@ -2,6 +2,7 @@ package org.jcomfy.nodes.video;
 
 import java.util.Map;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.jcomfy.nodes.output.FileNamePrefix;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.Node;
@@ -15,7 +16,7 @@ public final class SaveAnimatedPng implements Node {
             .category("image/animation")
             .outputNode()
             .socketInput("images", "IMAGE")
-            .stringInput("filename_prefix", "ComfyUI", false)
+            .stringInput("filename_prefix", "ComfyUI", false).check(FileNamePrefix::problem)
             .floatInput("fps", 6.0, 0.01, 1000.0, 0.01)
             .intInput("compress_level", 4, 0, 9, 1)
             .hidden().hiddenInput("prompt", "PROMPT").hiddenInput("extra_pnginfo", "EXTRA_PNGINFO")

@@ -3,6 +3,7 @@ package org.jcomfy.nodes.video;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.jcomfy.nodes.output.FileNamePrefix;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.Node;
@@ -18,7 +19,7 @@ public final class SaveAnimatedWebp implements Node {
             .category("image/animation")
             .outputNode()
             .socketInput("images", "IMAGE")
-            .stringInput("filename_prefix", "ComfyUI", false)
+            .stringInput("filename_prefix", "ComfyUI", false).check(FileNamePrefix::problem)
             .floatInput("fps", 6.0, 0.01, 1000.0, 0.01)
             .booleanInput("lossless", true)
             .intInput("quality", 80, 0, 100, 1)

@@ -3,6 +3,7 @@ package org.jcomfy.nodes.video;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.jcomfy.nodes.output.FileNamePrefix;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.Node;
 import org.jcomfy.nodes.api.NodeInputs;
@@ -20,6 +21,7 @@ public final class SaveVideo implements Node {
             .socketInput("video", "VIDEO", "tooltip", "The video to save.")
             .stringInput("filename_prefix", "video/ComfyUI", false, "tooltip",
                     "The prefix for the file to save. This may include formatting information such as %date:yyyy-MM-dd% or %Empty Latent Image.width% to include values from nodes.")
+            .check(FileNamePrefix::problem)
             .comboInput("format", List.of("auto", "mp4"), "tooltip", "The format to save the video as.")
             .comboInput("codec", List.of("auto", "h264"), "tooltip", "The codec to use for the video.")
             .build();

@@ -3,6 +3,7 @@ package org.jcomfy.nodes.video;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.jcomfy.nodes.output.FileNamePrefix;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.Node;
@@ -19,7 +20,7 @@ public final class SaveWebm implements Node {
             .experimental()
             .outputNode()
             .socketInput("images", "IMAGE")
-            .stringInput("filename_prefix", "ComfyUI", false)
+            .stringInput("filename_prefix", "ComfyUI", false).check(FileNamePrefix::problem)
             .comboInput("codec", List.of("vp9", "av1"))
             .floatInput("fps", 24.0, 0.01, 1000.0, 0.01)
             .floatInput("crf", 32.0, 0, 63.0, 1, "tooltip",

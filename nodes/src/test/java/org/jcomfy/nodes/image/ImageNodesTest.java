@@ -21,6 +21,7 @@ import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.api.NodeOutput;
 import org.jcomfy.nodes.api.NodeRegistry;
+import org.jcomfy.nodes.testing.TestContext;
 import org.junit.jupiter.api.Test;
 
 /** The image nodes called directly, against ComfyUI's behaviour. */
@@ -177,7 +178,7 @@ class ImageNodesTest {
         assertNotEquals(before, node.fingerprint(inputs("image", "a.png"), ctx));
         assertNull(node.validateInputs(inputs("image", "b.png [input]"), ctx));
         assertEquals("Invalid image file: missing.png", node.validateInputs(inputs("image", "missing.png"), ctx));
-        assertEquals("Invalid image file: ../a.png", node.validateInputs(inputs("image", "../a.png"), ctx));
+        assertTrue(node.validateInputs(inputs("image", "../a.png"), ctx).startsWith("Invalid image file: ../a.png (file name leaves its folder"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.jcomfy.nodes.sampling;
 
+import static org.jcomfy.backend.tensor.TensorMetrics.relativeL2;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jcomfy.nodes.models.DenoisingRun;
 import org.jcomfy.backend.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,7 @@ class KSamplerRunTest {
 
     /** A toy flow model whose data is the single point target(cond) in model space: v = (x − target)/σ. */
     static VelocityModel<Float> pointModel(List<String> calls) {
-        return (x, timestep, cond) -> {
+        return (x, timestep, cond, call) -> {
             calls.add(cond + "@" + timestep);
             double sigma = timestep / 1000; // the model is called with sigma·1000
             float[] xs = x.toFloatArray();
@@ -33,7 +35,7 @@ class KSamplerRunTest {
 
     /** A smooth, state-dependent toy velocity (not a point mass), for hand-off tests. */
     static VelocityModel<Float> swirlModel() {
-        return (x, timestep, cond) -> {
+        return (x, timestep, cond, call) -> {
             float[] xs = x.toFloatArray();
             float[] v = new float[xs.length];
             double t = timestep / 1000;
@@ -42,16 +44,6 @@ class KSamplerRunTest {
             }
             return Tensor.of(v, x.shape());
         };
-    }
-
-    static double relL2(float[] a, float[] b) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num += (a[i] - b[i]) * (double) (a[i] - b[i]);
-            den += b[i] * (double) b[i];
-        }
-        return Math.sqrt(num / den);
     }
 
     @Test
@@ -93,7 +85,7 @@ class KSamplerRunTest {
         float[] out = KSamplerRun.run(pointModel(calls), WAN, LatentFormat.WAN21, SHAPE, new float[N], null, 0.25f, -1f,
                 KSamplerSettings.ksampler(42, 8, 1.0, "euler", "simple", 1.0), null);
         float[] expected = LatentFormat.WAN21.processOut(filled(0.25f), SHAPE);
-        assertTrue(relL2(out, expected) < 1e-5, "rel " + relL2(out, expected));
+        assertTrue(relativeL2(out, expected) < 1e-5, "rel " + relativeL2(out, expected));
         assertEquals(8, calls.size(), "cfg 1 evaluates only the positive conditioning");
         assertTrue(calls.stream().allMatch(c -> c.startsWith("0.25@")), calls.toString());
         assertEquals("0.25@1000.0", calls.getFirst(), "sigma 1 is timestep 1000");
@@ -124,7 +116,7 @@ class KSamplerRunTest {
                 KSamplerSettings.advanced(true, 7, 20, 1.0, "euler", "simple", 0, 10, true), null);
         float[] stage2 = KSamplerRun.run(swirlModel(), WAN, f, SHAPE, stage1, null, 0.2f, 0f,
                 KSamplerSettings.advanced(false, 7, 20, 1.0, "euler", "simple", 10, 10000, false), null);
-        assertTrue(relL2(stage2, single) < 1e-5, "hand-off differs: " + relL2(stage2, single));
+        assertTrue(relativeL2(stage2, single) < 1e-5, "hand-off differs: " + relativeL2(stage2, single));
     }
 
     @Test
@@ -156,7 +148,7 @@ class KSamplerRunTest {
         float[] out = KSamplerRun.run(pointModel(calls), WAN, LatentFormat.identity(16), SHAPE, new float[N], null, 0.5f,
                 0f, KSamplerSettings.ksampler(5, 10, 1.0, "uni_pc", "simple", 1.0), null);
         float[] sigmas = KSamplerRun.sigmas(WAN, KSamplerSettings.ksampler(5, 10, 1.0, "uni_pc", "simple", 1.0));
-        SamplingTask task = new SamplingTask(Cfg.guided(pointModel(new ArrayList<>()), WAN, 0.5f, 0f, 1.0), SHAPE,
+        SamplingTask task = new SamplingTask(Cfg.guided(pointModel(new ArrayList<>()), WAN, 0.5f, 0f, 1.0, new DenoisingRun(sigmas)), SHAPE,
                 sigmas, 5, WAN, null);
         float[] raw = Samplers.get("uni_pc").sample(task, FlowModelSampling.noiseScaling(sigmas[0], Noise.prepare(5, SHAPE), new float[N]));
         assertEquals(0.001f, task.sigmas()[sigmas.length - 1], "the schedule's last sigma was replaced in place");

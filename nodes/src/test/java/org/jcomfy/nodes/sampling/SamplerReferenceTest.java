@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorMetrics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,16 +30,7 @@ class SamplerReferenceTest {
         }
         double mu = root.get("mu").asDouble();
         double s = root.get("s").asDouble();
-        Denoiser gaussian = (x, sigma) -> {
-            float[] xs = x.toFloatArray();
-            double a = 1 - sigma;
-            double gain = a * s * s / (a * a * s * s + sigma * sigma);
-            float[] out = new float[xs.length];
-            for (int i = 0; i < xs.length; i++) {
-                out[i] = (float) (mu + gain * (xs[i] - a * mu));
-            }
-            return Tensor.of(out, x.shape());
-        };
+        Denoiser gaussian = SamplersTest.gaussianData(mu, s, new AtomicInteger());
         List<String> failures = new ArrayList<>();
         for (JsonNode c : root.get("cases")) {
             String name = c.get("sampler").asText();
@@ -50,14 +43,9 @@ class SamplerReferenceTest {
             float[] out = Samplers.get(name).sample(task, start);
             out = FlowModelSampling.inverseNoiseScaling(task.sigmas()[sigmas.length - 1], out);
             JsonNode want = c.get("result");
-            double num = 0;
-            double den = 0;
-            for (int i = 0; i < out.length; i++) {
-                double w = want.get(i).asDouble();
-                num += (out[i] - w) * (out[i] - w);
-                den += w * w;
-            }
-            double rel = Math.sqrt(num / den);
+            double[] wanted = new double[want.size()];
+            for (int i = 0; i < wanted.length; i++) wanted[i] = want.get(i).asDouble();
+            double rel = TensorMetrics.relativeL2(out, wanted);
             System.out.printf("%s %d steps: rel L2 %.2e vs torch%n", name, steps, rel);
             if (!(rel <= 1e-5)) {
                 failures.add(name + " " + steps + " steps: " + rel);

@@ -36,14 +36,19 @@ class SamplersTest {
 
     /** Denoised = E[x0 | x_σ] for x0 ~ N(MU, S²) per element, x_σ = (1 − σ)·x0 + σ·ε. */
     static Denoiser gaussianData(AtomicInteger calls) {
+        return gaussianData(MU, S, calls);
+    }
+
+    /** The exact denoiser of data x0 ~ N(mu, s²) per element under the flow x_σ = (1 − σ)·x0 + σ·ε. */
+    static Denoiser gaussianData(double mu, double s, AtomicInteger calls) {
         return (x, sigma) -> {
             calls.incrementAndGet();
             float[] xs = x.toFloatArray();
             double a = 1 - sigma;
-            double gain = a * S * S / (a * a * S * S + sigma * sigma);
+            double gain = a * s * s / (a * a * s * s + sigma * sigma);
             float[] out = new float[xs.length];
             for (int i = 0; i < xs.length; i++) {
-                out[i] = (float) (MU + gain * (xs[i] - a * MU));
+                out[i] = (float) (mu + gain * (xs[i] - a * mu));
             }
             return Tensor.of(out, x.shape());
         };

@@ -1,5 +1,6 @@
 package org.jcomfy.nodes.sampling;
 
+import static org.jcomfy.backend.tensor.TensorMetrics.relativeL2;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,16 +35,6 @@ class WanSolversGoldenTest {
         return golden.tensor(name).toF32().toFloatArray();
     }
 
-    static double relL2(float[] got, float[] want) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < want.length; i++) {
-            num += (got[i] - want[i]) * (double) (got[i] - want[i]);
-            den += want[i] * (double) want[i];
-        }
-        return Math.sqrt(num / den);
-    }
-
     /** The golden's "model": at call i it predicts velocity model_output_i, i.e. x0 = x − σ_i·v_i. */
     static Denoiser fixedVelocities(List<Double> sigmasSeen) {
         return (x, sigma) -> {
@@ -62,14 +53,14 @@ class WanSolversGoldenTest {
         double[] worst = {0};
         StepCallback check = (step, total, x, denoised) -> {
             float[] wantX = step == 0 ? f("init_sample") : f(String.format("%s_sample_%02d", prefix, step - 1));
-            double ex = relL2(x.toFloatArray(), wantX);
-            double ed = relL2(denoised.toFloatArray(), f(String.format("%s_x0pred_%02d", prefix, step)));
+            double ex = relativeL2(x.toFloatArray(), wantX);
+            double ed = relativeL2(denoised.toFloatArray(), f(String.format("%s_x0pred_%02d", prefix, step)));
             worst[0] = Math.max(worst[0], Math.max(ex, ed));
             report.add(String.format("step %d: x %.2e x0 %.2e", step, ex, ed));
         };
         SamplingTask task = new SamplingTask(fixedVelocities(seen), shape, sigmas, 0, FlowModelSampling.withShift(5), check);
         float[] out = Samplers.get(sampler).sample(task, f("init_sample"));
-        double finalErr = relL2(out, f(prefix + "_sample_09"));
+        double finalErr = relativeL2(out, f(prefix + "_sample_09"));
         System.out.println(sampler + " vs official: " + report + String.format(" final %.2e", finalErr));
         assertEquals(10, seen.size(), "one model call per step");
         assertTrue(worst[0] <= 1e-5 && finalErr <= 1e-5, sampler + " " + report + " final " + finalErr);
@@ -128,7 +119,7 @@ class WanSolversGoldenTest {
         SamplingTask task = new SamplingTask(fixedVelocities(seen), shape, sigmas.clone(), 0,
                 FlowModelSampling.withShift(5), null);
         float[] out = Samplers.get("uni_pc").sample(task, f("init_sample"));
-        double err = relL2(out, f("dpm_sample_09"));
+        double err = relativeL2(out, f("dpm_sample_09"));
         System.out.println("ComfyUI uni_pc vs official dpm++ final: rel L2 " + err);
         assertEquals(10, seen.size());
         assertTrue(err < 1.0, "uni_pc diverged: " + err);

@@ -26,12 +26,20 @@ public final class TestContext implements ExecutionContext {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path root;
     public final List<long[]> progress = new ArrayList<>();
+    /** Every {@link #event} sent, in order. */
+    public final List<Map.Entry<String, Map<String, Object>>> events = new ArrayList<>();
     public final List<BufferedImage> previews = new ArrayList<>();
     public volatile boolean interrupted;
     private final Map<String, Object> shared = new HashMap<>();
     private JsonNode prompt = JSON.createObjectNode();
     private JsonNode extraPngInfo = JSON.createObjectNode().set("workflow", JSON.createObjectNode().put("version", 0.4));
 
+    /** In a fresh temporary folder (left for the system's temp cleaner, as {@code Files.createTempDirectory} leaves it). */
+    public TestContext() throws IOException {
+        this(Files.createTempDirectory("jcomfy-nodes-test"));
+    }
+
+    /** In {@code root} (a JUnit {@code @TempDir}), with its input, output, temp and models folders made. */
     public TestContext(Path root) {
         this.root = root;
         try {
@@ -72,8 +80,11 @@ public final class TestContext implements ExecutionContext {
         return new SharedObjects() {
             @Override
             @SuppressWarnings("unchecked")
-            public synchronized <T> T getOrLoad(String key, long bytes, Supplier<T> loader) {
-                return (T) shared.computeIfAbsent(key, k -> loader.get());
+            public synchronized <T> T getOrLoad(String key, Object version, long bytes, Supplier<T> loader) {
+                // held as [version, value]: another version is loaded anew, as the server's cache does
+                Object[] held = (Object[]) shared.get(key);
+                if (held == null || !java.util.Objects.equals(held[0], version)) shared.put(key, held = new Object[] {version, loader.get()});
+                return (T) held[1];
             }
 
             @Override public synchronized void clear() { shared.clear(); }
@@ -82,6 +93,11 @@ public final class TestContext implements ExecutionContext {
 
     @Override public String promptId() { return "test-prompt"; }
     @Override public String nodeId() { return "1"; }
+
+    @Override
+    public void event(String type, Map<String, Object> data) {
+        events.add(Map.entry(type, data));
+    }
 
     @Override
     public void progress(long value, long max) {

@@ -96,6 +96,111 @@ class VideoOutputNodesTest {
     }
 
     @Test
+    void animated_webp_is_an_extended_riff_file_with_anim_and_exif_that_ffmpeg_decodes() throws Exception {
+        TestContext ctx = new TestContext(dir);
+        NodeOutput out = run(new SaveAnimatedWebp(), Map.of("images", frames(), "fps", 6.0, "lossless", false, "quality", 80L, "method", "fastest"), ctx);
+        Path file = dir.resolve("output").resolve(savedName(out));
+        byte[] bytes = Files.readAllBytes(file);
+        List<String> chunks = riffChunks(bytes);
+        assertEquals("VP8X", chunks.getFirst());
+        assertEquals(0x02 | 0x08, bytes[20] & 0x0a, "VP8X flags: animation and EXIF");
+        assertEquals(List.of(W, H), vp8xCanvas(bytes));
+        assertTrue(chunks.contains("ANIM") && chunks.getLast().equals("EXIF"), chunks.toString());
+        assertEquals(FRAMES, chunks.stream().filter("ANMF"::equals).count());
+        assertEquals(List.of(true), out.ui().get("animated"));
+        assertEquals(FRAMES, decodedAnimationFrames(bytes));
+    }
+
+    /**
+     * This FFmpeg build decodes no animated WebP, so each ANMF frame's bitstream is wrapped as a
+     * simple WebP of its own and decoded; returns how many decode at the size the frame declares.
+     */
+    private int decodedAnimationFrames(byte[] b) throws Exception {
+        java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        Path frameFile = Files.createDirectories(dir.resolve("frames")).resolve("frame.webp");
+        int decoded = 0;
+        for (int pos = 12; pos < b.length; ) {
+            int size = le.getInt(pos + 4);
+            if ("ANMF".equals(new String(b, pos, 4, StandardCharsets.US_ASCII))) {
+                int w = (b[pos + 14] & 0xff | (b[pos + 15] & 0xff) << 8 | (b[pos + 16] & 0xff) << 16) + 1;
+                int h = (b[pos + 17] & 0xff | (b[pos + 18] & 0xff) << 8 | (b[pos + 19] & 0xff) << 16) + 1;
+                int dataStart = pos + 8 + 16, dataLength = size - 16;
+                java.io.ByteArrayOutputStream simple = new java.io.ByteArrayOutputStream();
+                simple.writeBytes("RIFF".getBytes(StandardCharsets.US_ASCII));
+                simple.writeBytes(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4 + dataLength).array());
+                simple.writeBytes("WEBP".getBytes(StandardCharsets.US_ASCII));
+                simple.write(b, dataStart, dataLength);
+                Files.write(frameFile, simple.toByteArray());
+                try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(frameFile.toFile())) {
+                    g.start();
+                    if (g.grabImage() != null && g.getImageWidth() == w && g.getImageHeight() == h) decoded++;
+                    g.stop();
+                }
+            }
+            pos += 8 + size + (size & 1);
+        }
+        return decoded;
+    }
+
+    @Test
+    void a_one_frame_animated_webp_is_a_valid_extended_webp_with_the_prompt_in_exif() throws Exception {
+        TestContext ctx = new TestContext(dir);
+        Tensor one = frames().narrow(0, 1);
+        for (boolean lossless : List.of(true, false)) {
+            NodeOutput out = run(new SaveAnimatedWebp(), Map.of("images", one, "fps", 6.0, "lossless", lossless, "quality", 80L, "method", "default"), ctx);
+            assertEquals(List.of(false), out.ui().get("animated"), "ComfyUI reports one frame as not animated");
+            Path file = dir.resolve("output").resolve(savedName(out));
+            byte[] bytes = Files.readAllBytes(file);
+            List<String> chunks = riffChunks(bytes);
+            assertEquals(List.of("VP8X", lossless ? "VP8L" : "VP8 ", "EXIF"), chunks, "lossless=" + lossless);
+            assertEquals(0x08, bytes[20] & 0x0a, "VP8X flags: EXIF, no animation");
+            assertEquals(List.of(W, H), vp8xCanvas(bytes));
+            String text = new String(bytes, StandardCharsets.ISO_8859_1);
+            assertTrue(text.contains("workflow:{\"version\":0.4}"));
+            assertEquals(1, decodedFrames(file));
+        }
+    }
+
+    @Test
+    void a_save_that_fails_after_encoding_leaves_no_file() throws Exception {
+        TestContext ctx = new TestContext(dir);
+        VideoFormat webp = new VideoFormat("webp", "libwebp_anim", "webp", org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P,
+                Map.of(), Map.of("loop", "0"));
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () ->
+                AnimatedSave.save(frames(), 6.0, "ComfyUI", webp, ctx, (file, metadata) -> {
+                    assertTrue(Files.size(file) > 0, "the encoder has written its part file");
+                    throw new IllegalStateException("metadata failed");
+                }));
+        assertEquals("metadata failed", e.getMessage());
+        try (var left = Files.list(dir.resolve("output"))) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    /** The chunk ids of a RIFF/WEBP file, checking that the sizes tile the file exactly. */
+    private static List<String> riffChunks(byte[] b) {
+        java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals("RIFF", new String(b, 0, 4, StandardCharsets.US_ASCII));
+        assertEquals("WEBP", new String(b, 8, 4, StandardCharsets.US_ASCII));
+        assertEquals(b.length - 8, le.getInt(4), "RIFF size");
+        List<String> ids = new java.util.ArrayList<>();
+        int pos = 12;
+        while (pos < b.length) {
+            ids.add(new String(b, pos, 4, StandardCharsets.US_ASCII));
+            int size = le.getInt(pos + 4);
+            pos += 8 + size + (size & 1);
+        }
+        assertEquals(b.length, pos, "chunks end exactly at the end of the file");
+        return ids;
+    }
+
+    private static List<Integer> vp8xCanvas(byte[] b) {
+        int w = (b[24] & 0xff | (b[25] & 0xff) << 8 | (b[26] & 0xff) << 16) + 1;
+        int h = (b[27] & 0xff | (b[28] & 0xff) << 8 | (b[29] & 0xff) << 16) + 1;
+        return List.of(w, h);
+    }
+
+    @Test
     void animated_png_has_one_frame_control_chunk_per_image_and_comf_metadata() throws Exception {
         TestContext ctx = new TestContext(dir);
         NodeOutput out = run(new SaveAnimatedPng(), Map.of("images", frames(), "fps", 6.0, "compress_level", 4L), ctx);

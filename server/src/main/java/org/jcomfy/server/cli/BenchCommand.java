@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.nodes.models.wan.dit.WanDitBenchmark;
 
 /**
@@ -17,16 +18,17 @@ import org.jcomfy.nodes.models.wan.dit.WanDitBenchmark;
 public final class BenchCommand {
     private BenchCommand() {}
 
-    public static int run(String[] args, PrintStream err) throws Exception {
+    /** Runs with the device set up as {@code backend} says. */
+    public static int run(String[] args, PrintStream err, BackendOptions backend) throws Exception {
         String what = args.length == 0 ? "" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (what) {
             case "dit" -> {
-                WanDitBenchmark.main(rest);
+                WanDitBenchmark.run(rest, backend);
                 return 0;
             }
             case "e2e" -> {
-                return endToEnd(rest.length > 0 ? rest[0] : "workflows/text_to_video_demo.json", err);
+                return endToEnd(rest.length > 0 ? rest[0] : "workflows/text_to_video_demo.json", err, backend);
             }
             default -> {
                 err.println("usage: jcomfy bench dit [--layers N] [--dtype bf16|f32] [--latent FxHxW]\n"
@@ -36,11 +38,11 @@ public final class BenchCommand {
         }
     }
 
-    private static int endToEnd(String workflow, PrintStream err) throws Exception {
+    private static int endToEnd(String workflow, PrintStream err, BackendOptions backend) throws Exception {
         Path base = Files.createTempDirectory("jcomfy-bench-");
         List<Long> steps = new ArrayList<>();
         long start = System.nanoTime();
-        int code = RunCommand.run(new String[] {workflow, "--base-directory", base.toString()}, System.out, err, steps);
+        int code = RunCommand.run(new String[] {workflow, "--base-directory", base.toString()}, System.out, err, backend, steps);
         double total = (System.nanoTime() - start) / 1e9;
         if (code != 0) return code;
         List<Double> gaps = new ArrayList<>();

@@ -1,7 +1,6 @@
 package org.jcomfy.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.nodes.api.NodeRegistry;
 import org.jcomfy.nodes.demo.DemoModels;
 import org.jcomfy.nodes.workflow.UiWorkflowConverter;
@@ -24,6 +24,7 @@ import org.jcomfy.server.JcomfyServer;
 import org.jcomfy.server.ServerOptions;
 import org.jcomfy.server.ServerOptionsParser;
 import org.jcomfy.server.UsageException;
+import org.jcomfy.server.http.Json;
 
 /**
  * {@code jcomfy run WORKFLOW.json [serve flags]}: runs a saved workflow (UI or API format)
@@ -31,16 +32,16 @@ import org.jcomfy.server.UsageException;
  * would, over HTTP and the WebSocket, drawing sampling progress as a terminal bar.
  */
 public final class RunCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RunCommand() {}
 
-    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        return run(args, out, err, new ArrayList<>());
+    public static int run(String[] args, PrintStream out, PrintStream err, BackendOptions backend) throws Exception {
+        return run(args, out, err, backend, new ArrayList<>());
     }
 
-    /** As {@link #run(String[], PrintStream, PrintStream)}, adding the time (ns) of each progress event to {@code progressTimes}. */
-    public static int run(String[] args, PrintStream out, PrintStream err, List<Long> progressTimes) throws Exception {
+    /** As {@link #run(String[], PrintStream, PrintStream, BackendOptions)}, adding the time (ns) of each progress event to {@code progressTimes}. */
+    public static int run(String[] args, PrintStream out, PrintStream err, BackendOptions backend, List<Long> progressTimes)
+            throws Exception {
         Path workflowFile = null;
         List<String> flags = new ArrayList<>(List.of("--port", "0"));
         for (String a : args) {
@@ -59,14 +60,14 @@ public final class RunCommand {
         }
         JsonNode workflow;
         try {
-            workflow = JSON.readTree(Files.readString(workflowFile));
+            workflow = Json.MAPPER.readTree(Files.readString(workflowFile));
         } catch (Exception e) {
             err.println("jcomfy run: cannot read " + workflowFile + ": " + e.getMessage());
             return 2;
         }
         DemoModels.ensure(options.baseDirectory().resolve("models"), out);
         NodeRegistry registry = CustomNodes.load(options.baseDirectory().resolve("custom_nodes"));
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = Json.object();
         String clientId = UUID.randomUUID().toString();
         body.put("client_id", clientId);
         if (UiWorkflowConverter.isUiWorkflow(workflow)) {
@@ -75,7 +76,7 @@ public final class RunCommand {
         } else {
             body.set("prompt", workflow);
         }
-        try (JcomfyServer server = JcomfyServer.start(options, registry, List.of("jcomfy", "run"))) {
+        try (JcomfyServer server = JcomfyServer.start(options, registry, List.of("jcomfy", "run"), backend)) {
             return submitAndFollow(server.port(), clientId, body, out, err, progressTimes);
         }
     }
@@ -89,7 +90,7 @@ public final class RunCommand {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/prompt"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode answer = JSON.readTree(response.body());
+        JsonNode answer = Json.MAPPER.readTree(response.body());
         if (response.statusCode() != 200) {
             err.println("jcomfy run: the prompt was rejected: " + answer.path("error").path("message").asText());
             answer.path("node_errors").properties().forEach(e -> {
@@ -131,7 +132,7 @@ public final class RunCommand {
             text.append(data);
             if (last) {
                 try {
-                    handle(JSON.readTree(text.toString()));
+                    handle(Json.MAPPER.readTree(text.toString()));
                 } catch (Exception e) {
                     done.complete(1);
                 }

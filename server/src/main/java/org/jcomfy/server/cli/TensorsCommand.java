@@ -4,6 +4,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.jcomfy.backend.device.BackendOptions;
+import org.jcomfy.backend.device.Devices;
+import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.nodes.models.wan.dit.DitTensorsCommand;
 import org.jcomfy.nodes.models.wan.t5.TextEncoderTensorsCommand;
 import org.jcomfy.nodes.models.wan.vae.VaeTensorsCommand;
@@ -28,7 +31,8 @@ public final class TensorsCommand {
               vae-encode  inputs: video [3,T,H,W] in [-1,1].  outputs: encoded_mu [16,1+(T-1)/4,H/8,W/8] normalised
             """;
 
-    public static int run(String[] args, PrintStream err) throws Exception {
+    /** Runs on the CPU device set up as {@code backend} says. */
+    public static int run(String[] args, PrintStream err, BackendOptions backend) throws Exception {
         if (args.length == 0) {
             err.print(USAGE);
             return 2;
@@ -41,10 +45,10 @@ public final class TensorsCommand {
             return 2;
         }
         switch (args[0]) {
-            case "dit" -> DitTensorsCommand.run(weights, inputs, out);
-            case "t5" -> TextEncoderTensorsCommand.run(weights, inputs, out);
-            case "vae-decode" -> VaeTensorsCommand.run("decode", weights, inputs, out);
-            case "vae-encode" -> VaeTensorsCommand.run("encode", weights, inputs, out);
+            case "dit" -> DitTensorsCommand.run(weights, inputs, out, kernels(backend));
+            case "t5" -> TextEncoderTensorsCommand.run(weights, inputs, out, kernels(backend));
+            case "vae-decode" -> VaeTensorsCommand.run("decode", weights, inputs, out, kernels(backend));
+            case "vae-encode" -> VaeTensorsCommand.run("encode", weights, inputs, out, kernels(backend));
             default -> {
                 err.println("jcomfy tensors: unknown component '" + args[0] + "'");
                 err.print(USAGE);
@@ -52,6 +56,10 @@ public final class TensorsCommand {
             }
         }
         return 0;
+    }
+
+    private static Kernels kernels(BackendOptions backend) {
+        return Devices.cpu(backend).kernels();
     }
 
     private static Path path(Map<String, String> flags, String name) {

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jcomfy.server.http.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +78,10 @@ final class ClientSessions {
 
     /** A JSON message to {@code sid}, or to everyone when {@code sid} is null. */
     void send(String sid, String type, JsonNode data) {
+        List<Map.Entry<String, Client>> targets = targets(sid);
+        if (targets.isEmpty()) return; // nobody listens: spare the serialisation (a long prompt sends many)
         String text = Json.message(type, data);
-        for (Map.Entry<String, Client> e : targets(sid)) deliver(e.getValue(), c -> {
+        for (Map.Entry<String, Client> e : targets) deliver(e.getValue(), c -> {
             c.socket.send(text);
             return null;
         });

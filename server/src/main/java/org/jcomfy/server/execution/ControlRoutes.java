@@ -2,6 +2,7 @@ package org.jcomfy.server.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import org.jcomfy.server.http.Json;
 
 /** {@code POST /interrupt} (global, or only the named running prompt) and {@code POST /free}. */
 final class ControlRoutes {
@@ -14,7 +15,7 @@ final class ControlRoutes {
     }
 
     void interrupt(Context ctx) {
-        JsonNode body = Responses.bodyOrNull(ctx);
+        JsonNode body = Json.optionalBody(ctx);
         JsonNode promptId = body == null ? null : body.get("prompt_id");
         if (promptId == null || promptId.isNull()) {
             interrupt.raise();
@@ -23,14 +24,14 @@ final class ControlRoutes {
                 if (queue.isRunning(promptId.asText())) interrupt.raise();
             }
         }
-        Responses.ok(ctx);
+        ctx.result("");
     }
 
     void free(Context ctx) {
-        JsonNode body = Responses.bodyOrNull(ctx);
+        JsonNode body = Json.optionalBody(ctx);
         boolean unload = body != null && InputCoercion.truthy(body.get("unload_models"));
         boolean freeMemory = body != null && InputCoercion.truthy(body.get("free_memory"));
         if (unload || freeMemory) queue.requestFree(unload, freeMemory);
-        Responses.ok(ctx);
+        ctx.result("");
     }
 }

@@ -7,6 +7,8 @@ import org.jcomfy.nodes.api.InputSpec;
 import org.jcomfy.nodes.api.Node;
 import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeInputs;
+import org.jcomfy.server.http.ErrorJson;
+import org.jcomfy.server.http.Json;
 
 /**
  * A node's own check ({@link Node#validateInputs}, ComfyUI's {@code VALIDATE_INPUTS}). It runs once

@@ -1,9 +1,11 @@
 package org.jcomfy.server.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import org.jcomfy.server.FeatureFlags;
 import org.jcomfy.server.RouteTable;
 import org.jcomfy.server.ServerRuntime;
+import org.jcomfy.server.http.Json;
 
 /**
  * The execution side of the protocol: /prompt, /queue, /history, /api/jobs, /interrupt,
@@ -11,8 +13,9 @@ import org.jcomfy.server.ServerRuntime;
  */
 public final class ExecutionApi implements AutoCloseable {
     private final ClientSessions sessions;
+    private final PromptStore store;
     private final PromptQueue queue;
-    private final History history = new History();
+    private final History history;
     private final InterruptFlag interrupt = new InterruptFlag();
     private final PromptWorker worker;
     private final Thread workerThread;
@@ -25,15 +28,20 @@ public final class ExecutionApi implements AutoCloseable {
     public ExecutionApi(ServerRuntime runtime) {
         // The same flags /features serves, so the handshake and the route cannot disagree.
         this.sessions = new ClientSessions(() -> Json.MAPPER.valueToTree(FeatureFlags.of(runtime.options())));
-        this.queue = new PromptQueue(this::broadcastStatus);
+        Path file = runtime.options().historyDatabase();
+        this.store = file == null ? PromptStore.none() : PromptStore.open(file);
+        PromptStore.Saved saved = store.load();
+        this.history = new History(store, saved.history());
+        this.queue = new PromptQueue(store, interrupt, this::broadcastStatus);
+        long nextNumber = QueueRecovery.resume(saved, queue, history);
         OutputCache cache = new OutputCache(runtime.options().cacheMode(), runtime.options().cacheLruSize());
         String previewMethod = runtime.options().previewMethod() == null ? "auto" : runtime.options().previewMethod();
         this.worker = new PromptWorker(queue, history,
                 new RunServices(runtime.nodes(), runtime.environment(), cache, sessions, interrupt, previewMethod));
-        this.promptRoutes = new PromptRoutes(queue, new PromptValidator(runtime.nodes(), runtime.environment()));
+        this.promptRoutes = new PromptRoutes(queue, new PromptValidator(runtime.nodes(), runtime.environment()), nextNumber);
         this.queueRoutes = new QueueRoutes(queue);
         this.historyRoutes = new HistoryRoutes(history);
-        this.jobsRoutes = new JobsRoutes(queue, history, interrupt);
+        this.jobsRoutes = new JobsRoutes(queue, history);
         this.controlRoutes = new ControlRoutes(queue, interrupt);
         this.workerThread = Thread.ofPlatform().name("jcomfy-prompt-worker").daemon().start(worker);
     }
@@ -76,7 +84,10 @@ public final class ExecutionApi implements AutoCloseable {
 
     private void broadcastStatus() { sessions.send(null, "status", statusData()); }
 
-    /** Stops the executor thread. */
+    /**
+     * Stops the executor thread, then the store. The running prompt is interrupted and recorded as
+     * such; pending prompts stay in the store for the next start.
+     */
     @Override
     public void close() {
         worker.stop();
@@ -86,5 +97,6 @@ public final class ExecutionApi implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        store.close();
     }
 }

@@ -6,21 +6,41 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jcomfy.server.http.Json;
 
-/** Finished prompts by id, oldest first, capped like ComfyUI's (10,000 entries, oldest dropped). */
+/**
+ * Finished prompts by id, oldest first, capped like ComfyUI's (10,000 entries, oldest dropped).
+ * Reads come from memory; every change is also written to the {@link PromptStore}, from which a
+ * restarted server gets its entries back.
+ */
 final class History {
     static final int MAXIMUM_SIZE = 10_000;
 
     private final LinkedHashMap<String, ObjectNode> entries = new LinkedHashMap<>();
+    private final PromptStore store;
+
+    /** The history the store kept from the last run (the cap applied), then kept up to date in it. */
+    History(PromptStore store, List<PromptStore.SavedEntry> saved) {
+        this.store = store;
+        for (PromptStore.SavedEntry e : saved) entries.put(e.promptId(), e.entry());
+        store.forgotten(trim());
+    }
 
     synchronized void put(String promptId, ObjectNode entry) {
         entries.remove(promptId);
         entries.put(promptId, entry);
+        store.recorded(promptId, entry, trim());
+    }
+
+    /** Drops the oldest entries over the cap; returns their ids. */
+    private List<String> trim() {
+        List<String> evicted = new ArrayList<>();
+        Iterator<String> oldest = entries.keySet().iterator();
         while (entries.size() > MAXIMUM_SIZE) {
-            Iterator<String> oldest = entries.keySet().iterator();
-            oldest.next();
+            evicted.add(oldest.next());
             oldest.remove();
         }
+        return evicted;
     }
 
     synchronized ObjectNode get(String promptId) {
@@ -52,7 +72,12 @@ final class History {
         return copy;
     }
 
-    synchronized void delete(String promptId) { entries.remove(promptId); }
+    synchronized void delete(String promptId) {
+        if (entries.remove(promptId) != null) store.forgotten(List.of(promptId));
+    }
 
-    synchronized void clear() { entries.clear(); }
+    synchronized void clear() {
+        entries.clear();
+        store.historyCleared();
+    }
 }

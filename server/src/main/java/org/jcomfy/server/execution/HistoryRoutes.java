@@ -3,6 +3,8 @@ package org.jcomfy.server.execution;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import org.jcomfy.server.http.ApiError;
+import org.jcomfy.server.http.Json;
 
 /** {@code GET /history} (windowed), {@code GET /history/{id}} and {@code POST /history} (clear, delete). */
 final class HistoryRoutes {
@@ -11,18 +13,11 @@ final class HistoryRoutes {
     HistoryRoutes(History history) { this.history = history; }
 
     void getHistory(Context ctx) {
-        Integer maxItems;
-        int offset;
-        try {
-            String m = ctx.queryParam("max_items");
-            maxItems = m == null ? null : Integer.parseInt(m.strip());
-            String o = ctx.queryParam("offset");
-            offset = o == null ? -1 : Integer.parseInt(o.strip());
-        } catch (NumberFormatException e) {
-            Responses.serverError(ctx); // ComfyUI lets int() raise here
-            return;
-        }
-        Responses.json(ctx, 200, history.window(maxItems, offset));
+        String m = ctx.queryParam("max_items");
+        Integer maxItems = m == null ? null : integerParam("max_items", m);
+        String o = ctx.queryParam("offset");
+        int offset = o == null ? -1 : integerParam("offset", o);
+        Json.send(ctx, history.window(maxItems, offset));
     }
 
     void getHistoryEntry(Context ctx) {
@@ -30,18 +25,23 @@ final class HistoryRoutes {
         ObjectNode body = Json.object();
         ObjectNode entry = history.get(id);
         if (entry != null) body.set(id, entry);
-        Responses.json(ctx, 200, body);
+        Json.send(ctx, body);
     }
 
     void postHistory(Context ctx) {
-        JsonNode body = Responses.bodyOrNull(ctx);
-        if (body == null || !body.isObject()) {
-            Responses.serverError(ctx);
-            return;
-        }
+        ObjectNode body = Json.objectBody(ctx);
         if (InputCoercion.truthy(body.get("clear"))) history.clear();
         JsonNode delete = body.get("delete");
         if (delete != null && delete.isArray()) delete.forEach(d -> history.delete(d.asText()));
-        Responses.ok(ctx);
+        ctx.result("");
+    }
+
+    /** ComfyUI lets {@code int()} raise here (a 500 page); a client's non-number is a 400. */
+    private static int integerParam(String name, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("invalid_query", name + " must be an integer, got '" + value + "'");
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.regex.Pattern;
+import org.jcomfy.server.http.Json;
 
 /**
  * The coercions ComfyUI applies to constant widget values before checking them:

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jcomfy.server.http.Json;
 
 /**
  * The unified job view of queue items and history entries (§7.5–7.6), as ComfyUI's

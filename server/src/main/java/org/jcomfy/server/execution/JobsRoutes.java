@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.jcomfy.server.http.ApiError;
+import org.jcomfy.server.http.Json;
 
 /**
  * {@code GET /api/jobs}, {@code GET /api/jobs/{id}} and the idempotent cancels
@@ -17,12 +19,10 @@ import java.util.Map;
 final class JobsRoutes {
     private final PromptQueue queue;
     private final History history;
-    private final InterruptFlag interrupt;
 
-    JobsRoutes(PromptQueue queue, History history, InterruptFlag interrupt) {
+    JobsRoutes(PromptQueue queue, History history) {
         this.queue = queue;
         this.history = history;
-        this.interrupt = interrupt;
     }
 
     void list(Context ctx) {
@@ -96,7 +96,7 @@ final class JobsRoutes {
         if (limit == null) pagination.putNull("limit"); else pagination.put("limit", limit);
         pagination.put("total", total);
         pagination.put("has_more", offset + page.size() < total);
-        Responses.json(ctx, 200, body);
+        Json.send(ctx, body);
     }
 
     private static long duration(ObjectNode job) {
@@ -108,17 +108,17 @@ final class JobsRoutes {
         String id = ctx.pathParam("job_id");
         ObjectNode entry = history.get(id);
         if (entry != null) {
-            Responses.json(ctx, 200, Jobs.ofHistory(id, entry, true));
+            Json.send(ctx, Jobs.ofHistory(id, entry, true));
             return;
         }
         QueueItem running = queue.running();
         if (running != null && running.promptId().equals(id)) {
-            Responses.json(ctx, 200, Jobs.ofQueueItem(running, "in_progress"));
+            Json.send(ctx, Jobs.ofQueueItem(running, "in_progress"));
             return;
         }
         for (QueueItem p : queue.pending()) {
             if (p.promptId().equals(id)) {
-                Responses.json(ctx, 200, Jobs.ofQueueItem(p, "pending"));
+                Json.send(ctx, Jobs.ofQueueItem(p, "pending"));
                 return;
             }
         }
@@ -126,17 +126,14 @@ final class JobsRoutes {
     }
 
     void cancelOne(Context ctx) {
-        Responses.json(ctx, 200, Json.object().put("cancelled", cancel(ctx.pathParam("job_id"))));
+        Json.send(ctx, Json.object().put("cancelled", queue.cancel(ctx.pathParam("job_id"))));
     }
 
     void cancelMany(Context ctx) {
         JsonNode body;
         try {
-            body = Json.MAPPER.readTree(ctx.body());
-        } catch (Exception e) {
-            body = null;
-        }
-        if (body == null || !body.isObject()) {
+            body = Json.objectBody(ctx);
+        } catch (ApiError e) {
             error(ctx, 400, "Request body must be valid JSON");
             return;
         }
@@ -150,26 +147,15 @@ final class JobsRoutes {
         if (!invalid.isEmpty()) {
             ObjectNode err = Json.object().put("error", "job_ids contains invalid id(s)");
             err.set("invalid_ids", invalid);
-            Responses.json(ctx, 400, err);
+            Json.send(ctx, 400, err);
             return;
         }
         boolean any = false;
-        for (JsonNode id : ids) any |= cancel(id.textValue());
-        Responses.json(ctx, 200, Json.object().put("cancelled", any));
-    }
-
-    /** Interrupts the job if it is the running one, dequeues it if pending; false otherwise. */
-    private boolean cancel(String id) {
-        synchronized (queue) {
-            if (queue.isRunning(id)) {
-                interrupt.raise();
-                return true;
-            }
-        }
-        return queue.delete(item -> item.promptId().equals(id)) > 0;
+        for (JsonNode id : ids) any |= queue.cancel(id.textValue());
+        Json.send(ctx, Json.object().put("cancelled", any));
     }
 
     private static void error(Context ctx, int status, String message) {
-        Responses.json(ctx, status, Json.object().put("error", message));
+        Json.send(ctx, status, Json.object().put("error", message));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jcomfy.nodes.api.InputSpec;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.api.NodeSchema;
+import org.jcomfy.server.http.Json;
 
 /**
  * Turns validated JSON constants into the Java values nodes receive: INT as Long (the low 64 bits

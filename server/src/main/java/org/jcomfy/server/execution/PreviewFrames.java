@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.jcomfy.server.http.Json;
 
 /**
  * Binary preview frames (§4.3): the image shrunk to fit the preview size and JPEG-encoded

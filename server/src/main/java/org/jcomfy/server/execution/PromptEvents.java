@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.util.function.Function;
+import org.jcomfy.server.http.Json;
 
 /**
  * The WebSocket events of one running prompt, addressed as ComfyUI addresses them: to the
@@ -34,7 +35,7 @@ final class PromptEvents {
 
     /** ComfyUI's {@code add_message}: stamps the data, keeps it for history, and sends it. */
     ObjectNode lifecycle(String event, ObjectNode data, boolean broadcast) {
-        data.put("timestamp", Json.nowMillis());
+        data.put("timestamp", System.currentTimeMillis());
         ArrayNode pair = messages.addArray();
         pair.add(event);
         pair.add(data);

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jcomfy.server.http.ApiError;
+import org.jcomfy.server.http.Json;
 
 /**
  * {@code POST /prompt} (§2): priority number, prompt_id check, validation, extra_data with the
@@ -18,91 +20,96 @@ final class PromptRoutes {
 
     private final PromptQueue queue;
     private final PromptValidator validator;
-    private final AtomicLong counter = new AtomicLong();
+    private final AtomicLong counter;
 
-    PromptRoutes(PromptQueue queue, PromptValidator validator) {
+    /** @param firstNumber the number of the first prompt without one (after a restart: past the resumed ones) */
+    PromptRoutes(PromptQueue queue, PromptValidator validator, long firstNumber) {
         this.queue = queue;
         this.validator = validator;
+        this.counter = new AtomicLong(firstNumber);
     }
 
     void getPrompt(Context ctx) {
         ObjectNode body = Json.object();
         body.putObject("exec_info").put("queue_remaining", queue.remaining());
-        Responses.json(ctx, 200, body);
+        Json.send(ctx, body);
     }
 
     void postPrompt(Context ctx) {
-        JsonNode request;
-        try {
-            request = Json.MAPPER.readTree(ctx.body());
-        } catch (Exception e) {
-            Responses.serverError(ctx);
-            return;
-        }
-        if (request == null || !request.isObject()) {
-            Responses.serverError(ctx);
-            return;
-        }
+        ObjectNode request = requestBody(ctx);
         JsonNode number;
         if (request.has("number")) {
-            JsonNode n = request.get("number");
-            double d;
-            try {
-                d = n.isNumber() ? n.doubleValue() : InputCoercion.toFloat(n);
-            } catch (InputCoercion.Failure f) {
-                Responses.serverError(ctx);
-                return;
-            }
-            number = Json.NODES.numberNode(d);
+            number = Json.NODES.numberNode(priority(request.get("number")));
         } else {
             long c = counter.getAndIncrement();
             number = Json.NODES.numberNode(InputCoercion.truthy(request.get("front")) ? -c : c);
         }
         JsonNode promptNode = request.get("prompt");
-        if (promptNode == null) {
-            Responses.json(ctx, 400, ErrorJson.response(
-                    ErrorJson.of("no_prompt", "No prompt provided", "No prompt provided", null), null));
-            return;
-        }
-        if (!promptNode.isObject()) {
-            Responses.serverError(ctx);
-            return;
+        if (promptNode == null) throw ApiError.prompt("no_prompt", "No prompt provided", "No prompt provided");
+        if (!(promptNode instanceof ObjectNode prompt)) {
+            throw ApiError.prompt("invalid_prompt", "The prompt must be an API-format graph (a JSON object)",
+                    "prompt is " + Json.kind(promptNode) + ", not object");
         }
         String promptId = promptIdOf(request.get("prompt_id"));
         if (promptId == null) {
-            Responses.json(ctx, 400, ErrorJson.response(ErrorJson.of("invalid_prompt_id", "Invalid prompt_id format",
-                    "prompt_id must be a valid UUID string, got " + request.get("prompt_id"), null), null));
-            return;
+            throw ApiError.prompt("invalid_prompt_id", "Invalid prompt_id format",
+                    "prompt_id must be a valid UUID string, got " + request.get("prompt_id"));
         }
         List<String> partial = null;
         JsonNode targets = request.get("partial_execution_targets");
         if (targets != null && !targets.isNull()) {
+            if (!targets.isArray()) {
+                throw ApiError.prompt("invalid_partial_execution_targets", "partial_execution_targets must be a list of node ids",
+                        "partial_execution_targets is " + Json.kind(targets) + ", not array");
+            }
             partial = new ArrayList<>();
             for (JsonNode t : targets) partial.add(t.asText());
         }
-        ObjectNode prompt = (ObjectNode) promptNode;
         ValidationResult result = validator.validate(prompt, partial);
 
         JsonNode extra = request.get("extra_data");
         ObjectNode extraData = extra != null && extra.isObject() ? (ObjectNode) extra : Json.object();
         if (request.has("client_id")) extraData.set("client_id", request.get("client_id"));
-        if (!result.valid()) {
-            Responses.json(ctx, 400, ErrorJson.response(result.error(), result.nodeErrors()));
-            return;
-        }
+        if (!result.valid()) throw ApiError.prompt(result.error(), result.nodeErrors());
         ObjectNode sensitive = Json.object();
         for (String key : SENSITIVE_KEYS) {
             if (extraData.has(key)) sensitive.set(key, extraData.remove(key));
         }
         String usage = ctx.header("Comfy-Usage-Source");
         if (usage != null && !extraData.has("comfy_usage_source")) extraData.put("comfy_usage_source", usage);
-        extraData.put("create_time", Json.nowMillis());
+        extraData.put("create_time", System.currentTimeMillis());
         queue.put(new QueueItem(number, promptId, prompt, extraData, result.outputs(), sensitive));
 
         ObjectNode body = Json.object().put("prompt_id", promptId);
         body.set("number", number);
         body.set("node_errors", result.nodeErrors());
-        Responses.json(ctx, 200, body);
+        Json.send(ctx, body);
+    }
+
+    /**
+     * The body as a JSON object. Upstream lets {@code json.loads} raise (a 500 page); a client's
+     * malformed body is a 400 here, in the shape of the route's other refusals.
+     */
+    private static ObjectNode requestBody(Context ctx) {
+        try {
+            return Json.objectBody(ctx);
+        } catch (ApiError e) {
+            throw ApiError.prompt("invalid_json", e.getMessage(), e.getMessage());
+        }
+    }
+
+    /** {@code float(number)} as upstream computes the priority; what Python refuses, or NaN and infinity, is a 400. */
+    private static double priority(JsonNode n) {
+        double d;
+        try {
+            d = n.isNumber() ? n.doubleValue() : InputCoercion.toFloat(n);
+        } catch (InputCoercion.Failure f) {
+            throw ApiError.prompt("invalid_number", "number must be a number (the queue priority)", f.getMessage());
+        }
+        if (!Double.isFinite(d)) {
+            throw ApiError.prompt("invalid_number", "number must be a finite number (the queue priority)", "number is " + n);
+        }
+        return d;
     }
 
     /** The client's prompt_id when it is a canonical lowercase UUID, a fresh one when absent, else null. */

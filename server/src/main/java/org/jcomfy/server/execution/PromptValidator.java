@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jcomfy.nodes.api.Node;
 import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeRegistry;
+import org.jcomfy.server.http.ErrorJson;
+import org.jcomfy.server.http.Json;
 
 /**
  * ComfyUI's {@code validate_prompt}: every node must name a known class, the outputs (optionally
@@ -27,6 +31,7 @@ final class PromptValidator {
 
     /** Validates and coerces {@code prompt} in place. {@code partialTargets} null means every output. */
     ValidationResult validate(ObjectNode prompt, List<String> partialTargets) {
+        Set<String> targets = partialTargets == null ? null : new HashSet<>(partialTargets);
         List<String> outputs = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = prompt.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -45,7 +50,7 @@ final class PromptValidator {
                 return failure(missingNodeType("Node '" + shown + "' not found. The custom node may not be installed.",
                         id, classType.asText(), shown));
             }
-            if (node.schema().outputNode() && (partialTargets == null || partialTargets.contains(id))) outputs.add(id);
+            if (node.schema().outputNode() && (targets == null || targets.contains(id))) outputs.add(id);
         }
         if (outputs.isEmpty()) {
             return failure(ErrorJson.of("prompt_no_outputs", "Prompt has no outputs", "", null));
@@ -55,10 +60,11 @@ final class PromptValidator {
         List<String> good = new ArrayList<>();
         List<ObjectNode> failedReasons = new ArrayList<>();
         ObjectNode nodeErrors = Json.object();
+        int seen = 0;
         for (String output : outputs) {
             NodeInputsValidator.Result result;
             try {
-                result = validator.validate(output, new ArrayList<>());
+                result = validator.validate(output);
             } catch (ValidationFailure | RuntimeException ex) {
                 ValidationFailure f = ValidationFailure.of(ex);
                 ObjectNode extra = Json.object().put("exception_type", f.exceptionType());
@@ -73,21 +79,21 @@ final class PromptValidator {
                 continue;
             }
             failedReasons.addAll(result.errors());
-            // As ComfyUI: every node with errors seen so far lists this output as dependent.
-            for (Map.Entry<String, NodeInputsValidator.Result> v : validator.validated().entrySet()) {
-                NodeInputsValidator.Result r = v.getValue();
+            // As ComfyUI: every node with errors seen so far lists this output as dependent. A verdict
+            // is final once its output's walk is over, so each node is looked at once.
+            List<String> reached = validator.reachedOrder();
+            for (; seen < reached.size(); seen++) {
+                String id = reached.get(seen);
+                NodeInputsValidator.Result r = validator.validated().get(id);
                 if (r.valid() || r.errors().isEmpty()) continue;
-                ObjectNode entry = (ObjectNode) nodeErrors.get(v.getKey());
-                if (entry == null) {
-                    entry = nodeErrors.putObject(v.getKey());
-                    ArrayNode errors = entry.putArray("errors");
-                    r.errors().forEach(errors::add);
-                    entry.putArray("dependent_outputs");
-                    JsonNode node = prompt.get(v.getKey());
-                    entry.put("class_type", node == null ? null : node.path("class_type").asText());
-                }
-                ((ArrayNode) entry.get("dependent_outputs")).add(output);
+                ObjectNode entry = nodeErrors.putObject(id);
+                ArrayNode errors = entry.putArray("errors");
+                r.errors().forEach(errors::add);
+                entry.putArray("dependent_outputs");
+                JsonNode node = prompt.get(id);
+                entry.put("class_type", node == null ? null : node.path("class_type").asText());
             }
+            for (JsonNode entry : nodeErrors) ((ArrayNode) entry.get("dependent_outputs")).add(output);
         }
         if (good.isEmpty()) {
             List<String> lines = new ArrayList<>();

@@ -1,6 +1,7 @@
 package org.jcomfy.server.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jcomfy.server.http.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,6 @@ final class PromptWorker implements Runnable {
     }
 
     private void runOne(QueueItem item) {
-        services.interrupt().reset();
         PromptRun run = new PromptRun(item, services);
         current = run;
         ObjectNode entry;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.jcomfy.server.http.Json;
 
 /**
  * One queued prompt: ComfyUI's tuple {@code (number, prompt_id, prompt, extra_data, outputs, sensitive)}.

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.HashSet;
 import java.util.Set;
+import org.jcomfy.server.http.Json;
 
 /** {@code GET /queue} (running and pending 5-tuples) and {@code POST /queue} ({@code clear}, {@code delete}). */
 final class QueueRoutes {
@@ -20,15 +21,11 @@ final class QueueRoutes {
         if (r != null) running.add(r.tuple());
         ArrayNode pending = body.putArray("queue_pending");
         for (QueueItem p : queue.pending()) pending.add(p.tuple());
-        Responses.json(ctx, 200, body);
+        Json.send(ctx, body);
     }
 
     void postQueue(Context ctx) {
-        JsonNode body = Responses.bodyOrNull(ctx);
-        if (body == null || !body.isObject()) {
-            Responses.serverError(ctx);
-            return;
-        }
+        ObjectNode body = Json.objectBody(ctx);
         if (InputCoercion.truthy(body.get("clear"))) queue.wipe();
         JsonNode delete = body.get("delete");
         if (delete != null && delete.isArray()) {
@@ -36,6 +33,6 @@ final class QueueRoutes {
             delete.forEach(d -> ids.add(d.asText()));
             queue.delete(item -> ids.contains(item.promptId()));
         }
-        Responses.ok(ctx);
+        ctx.result("");
     }
 }

@@ -3,6 +3,7 @@ package org.jcomfy.server.execution;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.List;
 import org.jcomfy.backend.device.Device;
@@ -10,6 +11,7 @@ import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.ExecutionInterrupted;
 import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.SharedObjects;
+import org.jcomfy.server.http.Json;
 
 /**
  * The {@link ExecutionContext} one node gets: its environment, plus progress events, preview
@@ -40,6 +42,14 @@ final class RunningContext implements ExecutionContext {
 
     @Override public String promptId() { return item.promptId(); }
     @Override public String nodeId() { return nodeId; }
+
+    @Override
+    public void event(String type, Map<String, Object> data) {
+        ObjectNode json = Json.MAPPER.valueToTree(data);
+        json.put("prompt_id", item.promptId());
+        json.put("node", nodeId);
+        events.toClientOrEveryone(type, json);
+    }
 
     @Override
     public void progress(long value, long max) {

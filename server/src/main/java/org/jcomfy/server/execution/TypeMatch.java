@@ -1,8 +1,11 @@
 package org.jcomfy.server.execution;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jcomfy.nodes.api.InputSpec;
+import org.jcomfy.server.http.Json;
 
 /**
  * Whether an output type may feed an input type, as ComfyUI's {@code validate_node_input}:
@@ -17,6 +20,12 @@ final class TypeMatch {
         Set<String> r = split(received), i = split(input);
         if (r.contains("*") || i.contains("*")) return true;
         return r.stream().anyMatch(i::contains);
+    }
+
+    /** The input's type as {@code return_type_mismatch} names it: a V1 combo is its option list, written as Python would. */
+    static String inputTypeName(InputSpec spec, List<String> comboOptions, boolean v3) {
+        if (spec instanceof InputSpec.ComboInput && !v3) return PythonText.repr(Json.MAPPER.valueToTree(comboOptions));
+        return spec.type();
     }
 
     private static Set<String> split(String type) {

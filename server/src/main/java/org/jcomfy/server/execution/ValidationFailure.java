@@ -23,11 +23,12 @@ final class ValidationFailure extends Exception {
         return new ValidationFailure(String.valueOf(t.getMessage()), t.getClass().getName(), t);
     }
 
-    /** Traceback lines for {@code extra_info.traceback}. */
+    /**
+     * The lines for {@code extra_info.traceback}: where upstream sends a Python traceback, the
+     * exception only ({@code KeyError: '999'}, as {@code traceback.format_exception_only}), since
+     * Java frames of the validator are no help to a client and stack traces stay off the wire.
+     */
     java.util.List<String> traceback() {
-        Throwable t = getCause() != null ? getCause() : this;
-        java.util.List<String> lines = new java.util.ArrayList<>();
-        for (StackTraceElement e : t.getStackTrace()) lines.add("  at " + e + "\n");
-        return lines;
+        return java.util.List.of(exceptionType + ": " + getMessage() + "\n");
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jcomfy.nodes.files.SafePaths;
 
 /**
  * The model folder registry (ComfyUI's {@code folder_paths}): each folder name has a list of
@@ -179,14 +180,15 @@ public final class ModelFolders {
 
     /**
      * The full path of a listed file: the first root that holds it. The name must stay inside
-     * its root (no {@code ..}, not absolute).
+     * its root (no {@code ..}, not absolute); symlinks under a root are followed, as the listing
+     * follows them (see {@link SafePaths}: model folders are confined lexically).
      */
     public Path path(String nameOrAlias, String name) {
         Folder f = folder(nameOrAlias);
         if (name == null || name.isEmpty()) throw new IllegalArgumentException("no file name given for model folder '" + f.name() + "'");
         for (Path root : f.roots()) {
-            Path candidate = root.resolve(name).normalize();
-            if (!candidate.startsWith(root)) {
+            Path candidate = SafePaths.resolveLexically(root, name);
+            if (candidate == null) {
                 throw new IllegalArgumentException("model file name '" + name + "' leaves the folder '" + f.name() + "'");
             }
             if (Files.isRegularFile(candidate)) return candidate;

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * An error the client caused, carried to {@link ErrorResponses} which writes it. The body is in
  * one of ComfyUI's shapes: the typed one {@code {"error":{"type","message","details","extra_info"}}},
- * the short one {@code {"error":"..."}} that several upstream routes use, plain text where
+ * the one of a refused prompt {@code {"error":{...},"node_errors":{...}}}, the short one
+ * {@code {"error":"..."}} that several upstream routes use, plain text where
  * ComfyUI answers text (409 "File already exists"), or nothing (ComfyUI's bare 400/403).
  */
 public final class ApiError extends RuntimeException {
@@ -31,14 +32,19 @@ public final class ApiError extends RuntimeException {
 
     /** {@code {"error":{"type","message","details","extra_info":{}}}}. */
     public static ApiError typed(int status, String type, String message, String details) {
-        ObjectNode error = Json.object();
-        error.put("type", type);
-        error.put("message", message);
-        error.put("details", details);
-        error.putObject("extra_info");
         ObjectNode body = Json.object();
-        body.set("error", error);
+        body.set("error", ErrorJson.of(type, message, details, null));
         return new ApiError(status, message, body, null);
+    }
+
+    /** A refused {@code POST /prompt}: 400 {@code {"error": E, "node_errors": N}}. */
+    public static ApiError prompt(ObjectNode error, ObjectNode nodeErrors) {
+        return new ApiError(400, error.path("message").asText(), ErrorJson.response(error, nodeErrors), null);
+    }
+
+    /** A refused {@code POST /prompt} with no node errors, as for {@code no_prompt} and {@code invalid_prompt_id}. */
+    public static ApiError prompt(String type, String message, String details) {
+        return prompt(ErrorJson.of(type, message, details, null), null);
     }
 
     public static ApiError badRequest(String type, String message) {

@@ -7,10 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jcomfy.server.http.ApiError;
 
 /**
  * Sends a file with byte-range support (one range: {@code bytes=a-b}, {@code a-}, {@code -n}),
- * which the frontend's video and audio players use. An unsatisfiable range is a 416.
+ * which the frontend's video and audio players use. An unsatisfiable range is a JSON 416.
  */
 final class FileResponses {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
@@ -27,23 +28,28 @@ final class FileResponses {
             return;
         }
         long start, end;
-        if (m.group(1).isEmpty()) { // suffix range: the last n bytes
-            long n = Long.parseLong(m.group(2));
-            start = Math.max(0, size - n);
+        if (m.group(1).isEmpty()) { // suffix range: the last n bytes (all of them when n is larger)
+            start = Math.max(0, size - position(m.group(2)));
             end = size - 1;
         } else {
-            start = Long.parseLong(m.group(1));
-            end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+            start = position(m.group(1));
+            end = m.group(2).isEmpty() ? size - 1 : Math.min(position(m.group(2)), size - 1);
         }
         if (start >= size || start > end) {
-            ctx.status(416).header("Content-Range", "bytes */" + size).result("");
-            return;
+            ctx.header("Content-Range", "bytes */" + size);
+            throw ApiError.typed(416, "range_not_satisfiable", "Requested range not satisfiable",
+                    "The range '" + range + "' does not lie within the file's " + size + " bytes.");
         }
         long length = end - start + 1;
         InputStream in = Files.newInputStream(file);
         in.skipNBytes(start);
         ctx.status(206).header("Content-Range", "bytes " + start + "-" + end + "/" + size)
                 .result(new BoundedInputStream(in, length));
+    }
+
+    /** A byte position; one past any file size (more digits than a long holds) saturates rather than overflowing. */
+    private static long position(String digits) {
+        return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
     }
 
     /** At most {@code remaining} bytes of the wrapped stream. */

@@ -4,8 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,6 +18,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.jcomfy.server.http.ApiError;
 import org.w3c.dom.Node;
 
@@ -33,21 +32,49 @@ final class ImageFiles {
 
     private ImageFiles() {}
 
-    /** A decoded image, or 400 when the bytes are not an image ImageIO can read. */
-    static BufferedImage read(InputStream in, String what) throws IOException {
-        BufferedImage img = ImageIO.read(in);
-        if (img == null) throw ApiError.badRequest("invalid_image", "Cannot decode " + what + " as an image (PNG, JPEG, BMP, GIF or TIFF).");
-        return img;
-    }
+    /**
+     * The most pixels decoded for a preview, a channel or a mask: 64 Mpx (8192x8192) is 256 MB as
+     * ARGB ints. The header's size is checked before decoding, so a small file that claims
+     * 40000x40000 pixels is refused instead of exhausting the heap.
+     */
+    static final long MAX_PIXELS = 1L << 26;
 
     static BufferedImage read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, "'" + file.getFileName() + "'");
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            return decode(in, "'" + file.getFileName() + "'");
         }
     }
 
     static BufferedImage read(byte[] bytes, String what) throws IOException {
-        return read(new ByteArrayInputStream(bytes), what);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            return decode(in, what);
+        }
+    }
+
+    /** A decoded image, or a 400 when the bytes are no image ImageIO can read, are cut short, or are too large. */
+    private static BufferedImage decode(ImageInputStream in, String what) {
+        Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+        if (readers == null || !readers.hasNext()) throw undecodable(what, "not a PNG, JPEG, BMP, GIF or TIFF image");
+        ImageReader reader = readers.next();
+        try {
+            reader.setInput(in, true, true);
+            long width = reader.getWidth(0), height = reader.getHeight(0);
+            if (width * height > MAX_PIXELS) {
+                throw ApiError.badRequest("image_too_large", what + " is " + width + "x" + height + " pixels; at most "
+                        + MAX_PIXELS + " pixels are decoded.");
+            }
+            return reader.read(0);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ApiError a) throw a;
+            // Corrupt data surfaces from the decoders as IIOException or as their own runtime exceptions.
+            throw undecodable(what, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private static ApiError undecodable(String what, String why) {
+        return ApiError.badRequest("invalid_image", "Cannot decode " + what + " as an image: " + why + ".");
     }
 
     /** A copy with 8-bit RGBA pixels. */

@@ -15,7 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Base64;
 import java.util.List;
 import org.jcomfy.server.files.ModelFolders;
-import org.jcomfy.server.files.SafePaths;
+import org.jcomfy.nodes.files.SafePaths;
 import org.jcomfy.server.http.ApiError;
 import org.jcomfy.server.http.Json;
 import org.jcomfy.server.http.ServerState;

@@ -2,9 +2,7 @@ package org.jcomfy.server.routes;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigInteger;
 import java.util.List;
-import java.util.Map;
 import org.jcomfy.nodes.api.InputSpec;
 import org.jcomfy.nodes.api.NodeEnvironment;
 import org.jcomfy.nodes.api.NodeSchema;
@@ -14,10 +12,9 @@ import org.jcomfy.server.http.Json;
 /**
  * One node's {@code /object_info} entry (PROTOCOL §5, NODES.md §0.1), in the key order ComfyUI
  * writes. V1 nodes omit unset optional keys, write combos as {@code [[options], {...}]} and
- * hidden inputs as strings; V3 nodes write every field (null when unset), combos as
- * {@code ["COMBO", {"options": [...]}]} and hidden inputs as 1-element arrays. INT bounds are
- * written as exact integers (seeds reach 18446744073709551615). Input key order is declaration
- * order, repeated in {@code input_order}.
+ * hidden inputs as strings; V3 nodes write every field (null when unset) and hidden inputs as
+ * 1-element arrays. Each input is written by {@link InputSpecJson}. Input key order is
+ * declaration order, repeated in {@code input_order}.
  */
 public final class NodeDefinitionJson {
     private NodeDefinitionJson() {}
@@ -96,57 +93,9 @@ public final class NodeDefinitionJson {
                 if (v3) section.putArray(h.name()).add(h.type());
                 else section.put(h.name(), h.type());
             } else {
-                section.set(spec.name(), inputSpec(spec, v3, env));
+                List<String> options = spec instanceof InputSpec.ComboInput c ? c.options().apply(env) : List.of();
+                section.set(spec.name(), InputSpecJson.objectInfo(spec, options, v3));
             }
         }
-    }
-
-    /** {@code [TYPE, options]}: options are the type's own keys first, then the declared extras. */
-    static ArrayNode inputSpec(InputSpec spec, boolean v3, NodeEnvironment env) {
-        ArrayNode pair = Json.array();
-        ObjectNode options = Json.object();
-        switch (spec) {
-            case InputSpec.IntInput i -> {
-                pair.add("INT");
-                options.put("default", i.defaultValue());
-                options.put("min", i.min());
-                options.put("max", i.max());
-                if (i.step() != 1) options.put("step", BigInteger.valueOf(i.step()));
-            }
-            case InputSpec.FloatInput f -> {
-                pair.add("FLOAT");
-                options.put("default", f.defaultValue());
-                options.put("min", f.min());
-                options.put("max", f.max());
-                options.put("step", f.step());
-                if (f.round() != null) options.put("round", f.round());
-            }
-            case InputSpec.StringInput str -> {
-                pair.add("STRING");
-                if (str.defaultValue() != null) options.put("default", str.defaultValue());
-                if (str.multiline()) options.put("multiline", true);
-            }
-            case InputSpec.BooleanInput b -> {
-                pair.add("BOOLEAN");
-                options.put("default", b.defaultValue());
-            }
-            case InputSpec.ComboInput c -> {
-                List<String> values = c.options().apply(env);
-                ArrayNode list = Json.array();
-                values.forEach(list::add);
-                if (v3) {
-                    pair.add("COMBO");
-                    options.set("options", list);
-                } else {
-                    pair.add(list);
-                }
-                if (c.defaultValue() != null) options.put("default", c.defaultValue());
-            }
-            case InputSpec.SocketInput sock -> pair.add(sock.type());
-            case InputSpec.HiddenInput h -> pair.add(h.type());
-        }
-        for (Map.Entry<String, Object> e : spec.extra().entrySet()) options.set(e.getKey(), Json.tree(e.getValue()));
-        if (v3 || !options.isEmpty()) pair.add(options);
-        return pair;
     }
 }

@@ -72,7 +72,11 @@ public final class SettingsController {
         Path f = file(ctx);
         Files.createDirectories(f.getParent());
         Path tmp = Files.createTempFile(f.getParent(), ".settings", ".tmp");
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), settings);
-        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), settings);
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp); // gone after the move; after a failed write it must not stay behind
+        }
     }
 }

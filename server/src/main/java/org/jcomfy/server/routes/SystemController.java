@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.jcomfy.backend.device.Device;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.server.FeatureFlags;
-import org.jcomfy.server.files.SafePaths;
+import org.jcomfy.nodes.files.SafePaths;
 import org.jcomfy.server.http.ApiError;
 import org.jcomfy.server.http.Json;
 import org.jcomfy.server.http.ServerState;

@@ -15,7 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
 import org.jcomfy.server.files.FileTypes;
-import org.jcomfy.server.files.SafePaths;
+import org.jcomfy.nodes.files.SafePaths;
 import org.jcomfy.server.http.ApiError;
 import org.jcomfy.server.http.Json;
 import org.jcomfy.server.http.ServerState;
@@ -53,11 +53,12 @@ public final class UploadController {
         if (image == null) throw ApiError.badRequest("invalid_request", "The multipart field 'image' (a file) is missing.");
         String filename = image.filename();
         if (filename == null || filename.isEmpty()) throw ApiError.badRequest("invalid_request", "The uploaded file has no name.");
+        FileNames.require(filename, "uploaded file name");
         String type = ctx.formParam("type") == null || ctx.formParam("type").isEmpty() ? "input" : ctx.formParam("type");
         Path base = FileTypes.directory(ServerState.of(ctx).options(), type);
         if (base == null) throw ApiError.badRequest("invalid_type", "Unknown type '" + type + "'; use input, output or temp.");
         base = base.toAbsolutePath().normalize();
-        String subfolder = ctx.formParam("subfolder") == null ? "" : ctx.formParam("subfolder");
+        String subfolder = FileNames.require(ctx.formParam("subfolder") == null ? "" : ctx.formParam("subfolder"), "subfolder");
         Path folder = SafePaths.resolveInside(base, subfolder);
         Path target = folder == null ? null : SafePaths.resolveInside(folder, filename);
         if (target == null || !target.getParent().equals(folder) || !SafePaths.isInside(base, target)) {
@@ -103,7 +104,7 @@ public final class UploadController {
     /** The image {@code original_ref} names, checked as {@code /view} checks its parameters. */
     private static Path originalImage(Context ctx, JsonNode ref) {
         FileTypes.Annotated annotated = FileTypes.parse(ref.path("filename").asText(""));
-        String filename = annotated.name();
+        String filename = FileNames.require(annotated.name(), "original_ref filename");
         if (filename.isEmpty() || filename.startsWith("/") || filename.contains("..")) {
             throw ApiError.badRequest("invalid_filename", "original_ref names an invalid file '" + filename + "'.");
         }
@@ -111,7 +112,7 @@ public final class UploadController {
         Path base = FileTypes.directory(ServerState.of(ctx).options(), type);
         if (base == null) throw ApiError.badRequest("invalid_type", "original_ref has an unknown type '" + type + "'.");
         base = base.toAbsolutePath().normalize();
-        String subfolder = ref.path("subfolder").asText("");
+        String subfolder = FileNames.require(ref.path("subfolder").asText(""), "original_ref subfolder");
         Path dir = SafePaths.resolveInside(base, subfolder);
         if (dir == null) throw ApiError.forbidden("original_ref's subfolder '" + subfolder + "' is outside the " + type + " folder.");
         Path file = SafePaths.resolveInside(dir, filename);
@@ -122,8 +123,8 @@ public final class UploadController {
 
     /** The original image as RGBA with the mask's alpha channel, as PNG, keeping the original's PNG text. */
     private static byte[] mergeAlpha(Path original, byte[] maskBytes) throws IOException {
+        BufferedImage image = ImageFiles.toRgba(ImageFiles.read(original)); // first: refuses what cannot be decoded
         Map<String, String> text = ImageFiles.pngText(original);
-        BufferedImage image = ImageFiles.toRgba(ImageFiles.read(original));
         BufferedImage mask = ImageFiles.toRgba(ImageFiles.read(maskBytes, "the uploaded mask"));
         if (mask.getWidth() != image.getWidth() || mask.getHeight() != image.getHeight()) {
             throw ApiError.badRequest("invalid_image", "The mask is " + mask.getWidth() + "x" + mask.getHeight()

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import org.jcomfy.server.files.SafePaths;
+import org.jcomfy.nodes.files.SafePaths;
 import org.jcomfy.server.http.ApiError;
 import org.jcomfy.server.http.Json;
 import org.jcomfy.server.http.ServerState;
@@ -27,7 +27,7 @@ final class UserFiles {
 
     /** {@code relative} inside the user's directory, or 403 when it would leave it. */
     static Path resolve(Context ctx, String relative) {
-        Path p = SafePaths.resolveInside(userRoot(ctx), relative);
+        Path p = SafePaths.resolveInside(userRoot(ctx), FileNames.require(relative, "user file path"));
         if (p == null) throw ApiError.forbidden("The path '" + relative + "' is outside the user directory.");
         return p;
     }

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import org.jcomfy.server.files.FileTypes;
-import org.jcomfy.server.files.SafePaths;
+import org.jcomfy.nodes.files.SafePaths;
 import org.jcomfy.server.http.ApiError;
 import org.jcomfy.server.http.ServerState;
 
@@ -27,7 +27,7 @@ public final class ViewController {
     public static void view(Context ctx) throws IOException {
         String requested = ctx.queryParam("filename");
         if (requested == null) throw ApiError.notFound("filename is required.");
-        FileTypes.Annotated annotated = FileTypes.parse(requested);
+        FileTypes.Annotated annotated = FileTypes.parse(FileNames.require(requested, "filename"));
         String filename = annotated.name();
         if (filename.isEmpty() || filename.startsWith("/") || filename.contains("..")) {
             throw ApiError.badRequest("invalid_filename", "Invalid filename '" + requested + "'.");
@@ -39,6 +39,7 @@ public final class ViewController {
         Path dir = base;
         String subfolder = ctx.queryParam("subfolder");
         if (subfolder != null) {
+            FileNames.require(subfolder, "subfolder");
             dir = SafePaths.resolveInside(base, subfolder);
             if (dir == null) throw ApiError.forbidden("The subfolder '" + subfolder + "' is outside the " + type + " folder.");
         }
@@ -70,15 +71,26 @@ public final class ViewController {
      */
     private static void preview(Context ctx, Path file, String preview, String channel) throws IOException {
         String[] parts = preview.split(";");
-        int quality = 90;
-        if (parts[parts.length - 1].matches("\\d+")) quality = Integer.parseInt(parts[parts.length - 1]);
+        int quality = quality(parts.length == 0 ? "" : parts[parts.length - 1]);
         BufferedImage img = ImageFiles.read(file);
-        if (parts[0].equals("jpeg") && !channel.contains("a")) {
+        if (parts.length > 0 && parts[0].equals("jpeg") && !channel.contains("a")) {
             ctx.contentType("image/jpeg").result(ImageFiles.jpeg(img, quality));
         } else {
             BufferedImage out = channel.equals("rgb") ? ImageFiles.toRgb(img) : img;
             ctx.contentType("image/png").result(ImageFiles.png(out));
         }
+    }
+
+    /**
+     * Upstream takes the last {@code ;} part as the quality when it is all digits and 90 otherwise;
+     * digits beyond 100 are no quality an encoder knows, so they are a 400 rather than a failed encode.
+     */
+    private static int quality(String last) {
+        if (last.isEmpty() || !last.chars().allMatch(c -> c >= '0' && c <= '9')) return 90;
+        if (last.length() > 3 || Integer.parseInt(last) > 100) {
+            throw ApiError.badRequest("invalid_preview", "The preview quality must be 0 to 100, not " + last + ".");
+        }
+        return Integer.parseInt(last);
     }
 
     /** RGB zero, alpha = the source's alpha (opaque when it has none). */

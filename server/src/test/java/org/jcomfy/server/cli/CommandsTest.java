@@ -9,12 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.backend.io.SafeTensorsFile;
+import org.jcomfy.backend.tensor.TensorMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher's headless commands, driven as a user would. */
 class CommandsTest {
+    private static final BackendOptions DEFAULTS = BackendOptions.defaults();
+
     @TempDir Path dir;
 
     @Test
@@ -25,7 +29,7 @@ class CommandsTest {
                  "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "cli"}}}""");
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code = RunCommand.run(new String[] {prompt.toString(), "--base-directory", dir.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), DEFAULTS);
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("saved output/cli_00001_.png"), out.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(dir.resolve("output/cli_00001_.png")));
@@ -39,7 +43,7 @@ class CommandsTest {
                  "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "cli"}}}""");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = RunCommand.run(new String[] {prompt.toString(), "--base-directory", dir.toString()},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), new ArrayList<>());
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), DEFAULTS, new ArrayList<>());
         assertEquals(1, code);
         String e = err.toString(StandardCharsets.UTF_8);
         assertTrue(e.contains("node 1 (EmptyImage)") && e.contains("width"), e);
@@ -50,23 +54,18 @@ class CommandsTest {
         Path golden = Path.of(System.getProperty("jcomfy.testdata"), "golden", "wan-tiny");
         Path out = dir.resolve("out.safetensors");
         int code = TensorsCommand.run(new String[] {"dit", "--weights", golden.resolve("weights.safetensors").toString(),
-                "--inputs", golden.resolve("inputs.safetensors").toString(), "--out", out.toString()}, System.err);
+                "--inputs", golden.resolve("inputs.safetensors").toString(), "--out", out.toString()}, System.err, DEFAULTS);
         assertEquals(0, code);
         try (SafeTensorsFile f = SafeTensorsFile.open(out); SafeTensorsFile expected = SafeTensorsFile.open(golden.resolve("activations.safetensors"))) {
-            float[] a = f.tensor("output").toFloatArray(), b = expected.tensor("output").toFloatArray();
-            double num = 0, den = 0;
-            for (int i = 0; i < a.length; i++) {
-                num += (a[i] - b[i]) * (double) (a[i] - b[i]);
-                den += b[i] * (double) b[i];
-            }
-            assertTrue(Math.sqrt(num / den) <= 1e-5, "relative L2 " + Math.sqrt(num / den));
+            double err = TensorMetrics.relativeL2(f.tensor("output"), expected.tensor("output"));
+            assertTrue(err <= 1e-5, "relative L2 " + err);
         }
     }
 
     @Test
     void tensors_without_its_flags_prints_the_input_names() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(2, TensorsCommand.run(new String[] {"vae-decode"}, new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertEquals(2, TensorsCommand.run(new String[] {"vae-decode"}, new PrintStream(err, true, StandardCharsets.UTF_8), DEFAULTS));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("vae-decode  inputs: z"));
     }
 }

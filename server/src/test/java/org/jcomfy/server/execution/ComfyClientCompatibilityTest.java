@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jcomfy.server.http.Json;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.jcomfy.server.TestServer;
 
 /**
  * A real third-party ComfyUI client from npm ({@code @stable-canvas/comfyui-client}, see
@@ -27,7 +29,7 @@ class ComfyClientCompatibilityTest {
         if (!Files.isDirectory(js.resolve("node_modules"))) {
             assertEquals(0, run(js, List.of("npm", "ci", "--no-audit", "--no-fund")).exitCode, "npm ci failed");
         }
-        try (ExecutionTestServer server = new ExecutionTestServer()) {
+        try (TestServer server = TestServer.start()) {
             Result r = run(js, List.of("node", "script.js", Integer.toString(server.port())));
             assertEquals(0, r.exitCode, r.output);
             String last = r.output.strip().lines().reduce((a, b) -> b).orElse("");

@@ -7,18 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.jcomfy.server.http.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.jcomfy.server.TestServer;
 
 /** GET/POST /history and the /api/jobs views the frontend's queue and history panels read (§7.3–7.7). */
 class HistoryAndJobsTest {
-    static ExecutionTestServer server;
+    static TestServer server;
     static final List<String> ids = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ExecutionTestServer();
+        server = TestServer.start();
         for (int i = 0; i < 4; i++) {
             String prompt = "{\"1\":{\"class_type\":\"EmptyImage\",\"inputs\":{\"width\":4,\"height\":4,\"batch_size\":1,\"color\":" + i + "}},"
                     + "\"2\":{\"class_type\":\"SaveImage\",\"inputs\":{\"images\":[\"1\",0],\"filename_prefix\":\"jobs\"}}}";
@@ -47,7 +49,7 @@ class HistoryAndJobsTest {
         assertEquals(all.subList(1, 3), keys(server.getJson("/history?max_items=2&offset=1")));
         assertEquals(all.subList(2, all.size()), keys(server.getJson("/history?offset=2")));
         assertEquals(List.of(), keys(server.getJson("/history?offset=" + all.size())));
-        assertEquals(500, server.get("/history?max_items=two").statusCode());
+        assertEquals(400, server.get("/history?max_items=two").statusCode(), "upstream's int() raises; a client mistake is a 400 here");
     }
 
     @Test
@@ -96,7 +98,7 @@ class HistoryAndJobsTest {
     @Test
     void a_text_output_becomes_a_text_preview() throws Exception {
         JsonNode job;
-        try (ExecutionTestServer own = new ExecutionTestServer()) { // keeps the shared job list unchanged
+        try (TestServer own = TestServer.start()) { // keeps the shared job list unchanged
             String id = own.submit(PromptValidationTest.numberPrompt("{\"value\":6}"), null);
             own.awaitHistory(id);
             job = own.getJson("/api/jobs/" + id);
@@ -128,7 +130,7 @@ class HistoryAndJobsTest {
 
     @Test
     void post_history_deletes_and_clears() throws Exception {
-        try (ExecutionTestServer own = new ExecutionTestServer()) {
+        try (TestServer own = TestServer.start()) {
             String a = own.submit(PromptValidationTest.numberPrompt("{\"value\":1}"), null);
             own.awaitHistory(a);
             String b = own.submit(PromptValidationTest.numberPrompt("{\"value\":2}"), null);

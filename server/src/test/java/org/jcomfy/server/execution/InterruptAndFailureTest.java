@@ -8,16 +8,18 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.jcomfy.server.TestServer;
+import org.jcomfy.server.TestWebSocket;
 
 /** Interrupting a running node, and a node that throws (§6.9): the server keeps serving. */
 class InterruptAndFailureTest {
-    static ExecutionTestServer server;
+    static TestServer server;
 
     static final String SLOW = "{\"1\":{\"class_type\":\"TestSteps\",\"inputs\":{\"steps\":100000,\"sleep_ms\":%d}},"
             + "\"2\":{\"class_type\":\"TestSink\",\"inputs\":{\"value\":[\"1\",0]}}}";
 
     @BeforeAll
-    static void start() throws Exception { server = new ExecutionTestServer(); }
+    static void start() throws Exception { server = TestServer.start(); }
 
     @AfterAll
     static void stop() throws Exception { server.close(); }

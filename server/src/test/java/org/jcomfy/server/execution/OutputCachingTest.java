@@ -1,5 +1,7 @@
 package org.jcomfy.server.execution;
 
+import org.jcomfy.server.TestWebSocket;
+import org.jcomfy.server.TestServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +15,18 @@ class OutputCachingTest {
              "2":{"class_type":"ImageInvert","inputs":{"image":["1",0]}},
              "3":{"class_type":"PreviewImage","inputs":{"images":["2",0]}}}""";
 
-    private static List<JsonNode> run(ExecutionTestServer server, TestWebSocket ws, String prompt) throws Exception {
+    /**
+     * A client whose connection the server has finished handling. The handshake completes before the
+     * connect handler runs, so a prompt submitted in between may already be executing when the
+     * handler looks for the client's running node, and the client gets an extra {@code executing}.
+     */
+    private static TestWebSocket connected(TestServer server) throws Exception {
+        TestWebSocket ws = server.connect("cache-client");
+        ws.awaitType("status");
+        return ws;
+    }
+
+    private static List<JsonNode> run(TestServer server, TestWebSocket ws, String prompt) throws Exception {
         return ws.untilDone(server.submit(prompt, "cache-client"));
     }
 
@@ -30,7 +43,7 @@ class OutputCachingTest {
 
     @Test
     void an_identical_second_prompt_reports_every_node_cached_and_runs_none() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("cache-client")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = connected(server)) {
             List<JsonNode> first = run(server, ws, PROMPT.formatted(1));
             assertEquals(List.of(), cachedNodes(first));
             assertEquals(List.of("1", "2", "3"), executedNodes(first));
@@ -49,7 +62,7 @@ class OutputCachingTest {
                 + "\"2\":{\"class_type\":\"TestSink\",\"inputs\":{\"value\":[\"1\",0]}},"
                 + "\"3\":{\"class_type\":\"TestNumber\",\"inputs\":{\"value\":%d}},"
                 + "\"4\":{\"class_type\":\"TestSink\",\"inputs\":{\"value\":[\"3\",0]}}}";
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("cache-client")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = connected(server)) {
             run(server, ws, twoBranches.formatted(2));
             List<JsonNode> second = run(server, ws, twoBranches.formatted(3));
             assertEquals(List.of("1", "2"), cachedNodes(second));
@@ -59,7 +72,7 @@ class OutputCachingTest {
 
     @Test
     void identical_subgraphs_under_other_ids_share_cache_entries() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("cache-client")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = connected(server)) {
             run(server, ws, PROMPT.formatted(5));
             String renamed = PROMPT.formatted(5).replace("\"1\"", "\"a\"").replace("\"2\"", "\"b\"").replace("\"3\"", "\"c\"");
             assertEquals(List.of("a", "b", "c"), cachedNodes(run(server, ws, renamed)));
@@ -70,7 +83,7 @@ class OutputCachingTest {
     void a_node_whose_fingerprint_always_changes_runs_every_time() throws Exception {
         String prompt = "{\"1\":{\"class_type\":\"TestVolatile\",\"inputs\":{}},"
                 + "\"2\":{\"class_type\":\"TestSink\",\"inputs\":{\"value\":[\"1\",0]}}}";
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("cache-client")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = connected(server)) {
             run(server, ws, prompt);
             List<JsonNode> second = run(server, ws, prompt);
             assertEquals(List.of(), cachedNodes(second));
@@ -80,7 +93,7 @@ class OutputCachingTest {
 
     @Test
     void cache_none_reruns_every_node() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer("none", 0); TestWebSocket ws = server.connect("cache-client")) {
+        try (TestServer server = TestServer.start("--cache-none"); TestWebSocket ws = connected(server)) {
             run(server, ws, PROMPT.formatted(9));
             List<JsonNode> second = run(server, ws, PROMPT.formatted(9));
             assertEquals(List.of(), cachedNodes(second));
@@ -90,12 +103,12 @@ class OutputCachingTest {
 
     @Test
     void classic_keeps_only_the_latest_prompt_while_lru_keeps_older_ones() throws Exception {
-        try (ExecutionTestServer classic = new ExecutionTestServer("classic", 0); TestWebSocket ws = classic.connect("cache-client")) {
+        try (TestServer classic = TestServer.start(); TestWebSocket ws = classic.connect("cache-client")) {
             run(classic, ws, PROMPT.formatted(10));
             run(classic, ws, PROMPT.formatted(11));
             assertEquals(List.of(), cachedNodes(run(classic, ws, PROMPT.formatted(10))));
         }
-        try (ExecutionTestServer lru = new ExecutionTestServer("lru", 100); TestWebSocket ws = lru.connect("cache-client")) {
+        try (TestServer lru = TestServer.start("--cache-lru", "100"); TestWebSocket ws = lru.connect("cache-client")) {
             run(lru, ws, PROMPT.formatted(10));
             run(lru, ws, PROMPT.formatted(11));
             assertEquals(List.of("1", "2", "3"), cachedNodes(run(lru, ws, PROMPT.formatted(10))));
@@ -104,7 +117,7 @@ class OutputCachingTest {
 
     @Test
     void a_tiny_lru_cache_still_gives_correct_results() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer("lru", 1); TestWebSocket ws = server.connect("cache-client")) {
+        try (TestServer server = TestServer.start("--cache-lru", "1"); TestWebSocket ws = connected(server)) {
             for (int i = 0; i < 3; i++) {
                 List<JsonNode> messages = run(server, ws, PROMPT.formatted(30));
                 assertEquals(List.of("execution_success"), TestWebSocket.types(messages).stream()
@@ -115,7 +128,7 @@ class OutputCachingTest {
 
     @Test
     void free_with_free_memory_drops_the_cache_and_unloads_models() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("cache-client")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = connected(server)) {
             java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
             java.util.function.Supplier<Object> loadModel = () -> server.environment.shared().getOrLoad("probe-model", 1, loads::incrementAndGet);
             run(server, ws, PROMPT.formatted(20));

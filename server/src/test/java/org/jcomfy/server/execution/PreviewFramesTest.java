@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import org.jcomfy.server.http.Json;
 import org.junit.jupiter.api.Test;
+import org.jcomfy.server.TestServer;
+import org.jcomfy.server.TestWebSocket;
 
 /** Binary preview frames: type 1 for legacy clients, type 4 with metadata after the handshake (§4.3). */
 class PreviewFramesTest {
@@ -16,7 +19,7 @@ class PreviewFramesTest {
 
     @Test
     void a_client_without_feature_flags_gets_type_1_jpeg_frames() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("legacy")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("legacy")) {
             ws.awaitType("status");
             ws.untilDone(server.submit(PROMPT.formatted(0), "legacy"));
             byte[] frame = ws.binary.poll(10, TimeUnit.SECONDS);
@@ -30,7 +33,7 @@ class PreviewFramesTest {
 
     @Test
     void a_client_that_negotiated_preview_metadata_gets_type_4_frames_only() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("modern")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("modern")) {
             ws.awaitType("status");
             ws.send("{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}");
             ws.awaitType("feature_flags");

@@ -12,10 +12,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.jcomfy.server.TestServer;
+import org.jcomfy.server.TestWebSocket;
 
 /** One prompt from POST to history, as a WebSocket client sees it (§4). */
 class PromptExecutionEventsTest {
-    static ExecutionTestServer server;
+    static TestServer server;
 
     static final String IMAGE_PROMPT = """
             {"1":{"class_type":"EmptyImage","inputs":{"width":8,"height":4,"batch_size":2,"color":16711680}},
@@ -23,7 +25,7 @@ class PromptExecutionEventsTest {
              "3":{"class_type":"SaveImage","inputs":{"images":["2",0],"filename_prefix":"events/run"}}}""";
 
     @BeforeAll
-    static void start() throws Exception { server = new ExecutionTestServer(); }
+    static void start() throws Exception { server = TestServer.start(); }
 
     @AfterAll
     static void stop() throws Exception { server.close(); }

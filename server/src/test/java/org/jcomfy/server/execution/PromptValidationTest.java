@@ -5,16 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import org.jcomfy.server.http.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.jcomfy.server.TestServer;
 
 /** POST /prompt validation errors and coercions, shape for shape as ComfyUI (§2). */
 class PromptValidationTest {
-    static ExecutionTestServer server;
+    static TestServer server;
 
     @BeforeAll
-    static void start() throws Exception { server = new ExecutionTestServer(); }
+    static void start() throws Exception { server = TestServer.start(); }
 
     @AfterAll
     static void stop() throws Exception { server.close(); }
@@ -29,11 +31,7 @@ class PromptValidationTest {
         return server.post("/prompt", "{\"prompt\":" + prompt + "}");
     }
 
-    static JsonNode rejected(String prompt) throws Exception {
-        HttpResponse<String> r = post(prompt);
-        assertEquals(400, r.statusCode(), r.body());
-        return Json.MAPPER.readTree(r.body());
-    }
+    static JsonNode rejected(String prompt) throws Exception { return server.refused(prompt); }
 
     /** The first error of node 1, after checking the whole response shape. */
     static JsonNode nodeOneError(String prompt) throws Exception {
@@ -66,9 +64,11 @@ class PromptValidationTest {
     }
 
     @Test
-    void malformed_json_is_a_plain_500_and_the_server_keeps_serving() throws Exception {
+    void malformed_json_is_a_json_400_and_the_server_keeps_serving() throws Exception {
         HttpResponse<String> r = server.post("/prompt", "{not json");
-        assertEquals(500, r.statusCode());
+        assertEquals(400, r.statusCode(), "upstream answers a 500 page; a client mistake is a 400 here");
+        assertEquals("invalid_json", TestServer.json(r).at("/error/type").asText());
+        assertTrue(TestServer.json(r).get("node_errors").isObject());
         assertEquals(200, post(numberPrompt("{\"value\":3}")).statusCode());
     }
 
@@ -143,7 +143,7 @@ class PromptValidationTest {
         assertEquals("Value -1 smaller than min of 0", e.get("message").asText());
         assertEquals("value", e.get("details").asText());
         assertEquals(-1, e.at("/extra_info/received_value").asInt());
-        assertEquals("[\"INT\",{\"default\":1,\"min\":0,\"max\":10,\"step\":1}]", e.at("/extra_info/input_config").toString());
+        assertEquals("[\"INT\",{\"default\":1,\"min\":0,\"max\":10}]", e.at("/extra_info/input_config").toString());
     }
 
     @Test

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.jcomfy.server.TestServer;
+import org.jcomfy.server.TestWebSocket;
 
 /** The priority queue behind GET/POST /queue and the queue {@code status} broadcasts (§7.1–7.2). */
 class QueueTest {
@@ -18,7 +20,7 @@ class QueueTest {
 
     @Test
     void pending_prompts_run_by_number_with_front_first() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("q")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("q")) {
             ws.awaitType("status");
             String blocker = server.submit(BLOCKER, "q");
             ws.awaitType("progress");
@@ -48,7 +50,7 @@ class QueueTest {
 
     @Test
     void post_queue_deletes_and_clears_pending_items_only() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("q2")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("q2")) {
             ws.awaitType("status");
             String blocker = server.submit(BLOCKER, "q2");
             ws.awaitType("progress");
@@ -76,7 +78,7 @@ class QueueTest {
 
     @Test
     void cancelling_a_pending_job_dequeues_it_without_interrupting_the_running_one() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("q3")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("q3")) {
             ws.awaitType("status");
             String blocker = server.submit(BLOCKER, "q3");
             ws.awaitType("progress");
@@ -97,7 +99,7 @@ class QueueTest {
 
     @Test
     void an_interrupt_of_a_prompt_without_client_is_broadcast() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("watcher")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("watcher")) {
             ws.awaitType("status");
             String id = server.submit(BLOCKER, null);
             ws.awaitType("progress");
@@ -108,7 +110,7 @@ class QueueTest {
 
     @Test
     void sensitive_extra_data_is_never_shown() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer()) {
+        try (TestServer server = TestServer.start()) {
             String id = server.postJson("/prompt", "{\"prompt\":" + numbered(1)
                     + ",\"extra_data\":{\"api_key_comfy_org\":\"secret\",\"auth_token_comfy_org\":\"secret\"}}").get("prompt_id").asText();
             JsonNode entry = server.awaitHistory(id);

@@ -16,9 +16,12 @@ import javax.imageio.ImageIO;
 import org.jcomfy.nodes.api.NodeRegistry;
 import org.jcomfy.nodes.demo.DemoModels;
 import org.jcomfy.nodes.workflow.UiWorkflowConverter;
+import org.jcomfy.server.http.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.jcomfy.server.TestServer;
+import org.jcomfy.server.TestWebSocket;
 
 /**
  * The saved Wan workflows of testdata/reference-workflows load and validate on jcomfy, with their
@@ -37,7 +40,7 @@ class ReferenceWorkflowsTest {
             "text_to_video_wan22_14B.json", "image_to_video_wan22_14B.json", "text_to_video_wan22_5B.json",
             "image_to_video_wan22_5B.json"})
     void the_saved_workflow_converts_and_passes_validation(String file) throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer()) {
+        try (TestServer server = TestServer.start()) {
             ObjectNode prompt = preparedPrompt(server, file);
             ValidationResult result = new PromptValidator(NodeRegistry.load(), server.environment).validate(prompt, null);
             assertNull(result.error(), () -> file + ": " + result.error());
@@ -48,7 +51,7 @@ class ReferenceWorkflowsTest {
 
     @Test
     void the_wan21_text_to_video_workflow_runs_end_to_end_and_writes_the_video() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("t2v")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("t2v")) {
             ObjectNode prompt = preparedPrompt(server, "text_to_video_wan.json");
             // The saved 832x480x33, 30 steps would take minutes with the demo models on 2 cores: same graph, smaller numbers.
             ObjectNode latent = (ObjectNode) prompt.get("40").get("inputs");
@@ -78,7 +81,7 @@ class ReferenceWorkflowsTest {
 
     @Test
     void interrupt_stops_sampling_within_a_step() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer(); TestWebSocket ws = server.connect("stop")) {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("stop")) {
             ObjectNode prompt = preparedPrompt(server, "text_to_video_wan.json");
             ((ObjectNode) prompt.get("40").get("inputs")).put("width", 64).put("height", 48).put("length", 9);
             ((ObjectNode) prompt.get("3").get("inputs")).put("steps", 200);
@@ -94,7 +97,7 @@ class ReferenceWorkflowsTest {
 
     @Test
     void a_sampler_comfyui_lists_but_jcomfy_does_not_implement_is_refused_at_validation() throws Exception {
-        try (ExecutionTestServer server = new ExecutionTestServer()) {
+        try (TestServer server = TestServer.start()) {
             ObjectNode prompt = preparedPrompt(server, "text_to_video_wan.json");
             ((ObjectNode) prompt.get("3").get("inputs")).put("sampler_name", "dpm_adaptive");
             ValidationResult result = new PromptValidator(NodeRegistry.load(), server.environment).validate(prompt, null);
@@ -106,7 +109,7 @@ class ReferenceWorkflowsTest {
     }
 
     /** Converts the UI file and points its model names at files present in the server's model folders. */
-    private static ObjectNode preparedPrompt(ExecutionTestServer server, String file) throws Exception {
+    static ObjectNode preparedPrompt(TestServer server, String file) throws Exception {
         Path models = server.base.resolve("models");
         DemoModels.ensure(models, System.out);
         // No CLIP vision model exists in jcomfy yet: an empty fixture lets the i2v graphs validate (they are not run).

@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.io.SafeTensorsWriter;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.ActivationRecorder;
 
 /**
  * The core of {@code ./jcomfy tensors dit --weights W --inputs I --out O}: runs the DiT on
@@ -46,17 +48,18 @@ public final class DitTensorsCommand {
             throw new IllegalArgumentException("usage: tensors dit --weights W.safetensors --inputs I.safetensors"
                     + " --out O.safetensors (got " + Arrays.toString(args) + ")");
         }
-        run(flags.get("--weights"), flags.get("--inputs"), flags.get("--out"));
+        run(flags.get("--weights"), flags.get("--inputs"), flags.get("--out"),
+                Devices.cpu(BackendOptions.fromSystemProperties()).kernels());
     }
 
-    public static void run(Path weights, Path inputs, Path out) throws IOException {
-        Kernels k = Devices.cpu().kernels();
+    /** Runs on {@code k}, the kernels of the device the caller set up. */
+    public static void run(Path weights, Path inputs, Path out, Kernels k) throws IOException {
         Map<String, Tensor> results = new LinkedHashMap<>();
         try (WanDit.Loaded dit = WanDit.load(weights, k); SafeTensorsFile in = SafeTensorsFile.open(inputs)) {
             WanModel model = dit.model();
             Tensor xIn = required(in, "x");
             boolean unbatched = xIn.rank() == 4;
-            Tensor x = unbatched ? withBatch(xIn) : xIn;
+            Tensor x = unbatched ? xIn.batchOfOne() : xIn;
             double[] t = timesteps(required(in, "t"), x.dim(0));
             Tensor context = batch(required(in, "context"), 2);
             Tensor clip = in.contains("clip") ? batch(in.tensor("clip"), 2) : null;
@@ -65,7 +68,7 @@ public final class DitTensorsCommand {
                 @Override public boolean wants(String name) {
                     return !name.startsWith("block") || name.startsWith("block0_") || name.matches("block\\d+_out");
                 }
-                @Override public void record(String name, Tensor value) {
+                @Override public void accept(String name, Tensor value) {
                     if (!name.equals("output")) results.put(name, value);
                 }
             };
@@ -92,15 +95,7 @@ public final class DitTensorsCommand {
 
     /** Adds the batch dimension when {@code t} has {@code rank} dimensions without it. */
     private static Tensor batch(Tensor t, int rank) {
-        return t.rank() == rank ? withBatch(t) : t;
-    }
-
-    private static Tensor withBatch(Tensor t) {
-        long[] s = t.shape();
-        long[] out = new long[s.length + 1];
-        out[0] = 1;
-        System.arraycopy(s, 0, out, 1, s.length);
-        return t.reshape(out);
+        return t.rank() == rank ? t.batchOfOne() : t;
     }
 
     /** One timestep per sample; a single value serves the whole batch. */

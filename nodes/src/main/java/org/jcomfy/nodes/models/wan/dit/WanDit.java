@@ -28,7 +28,7 @@ public final class WanDit {
 
     /** As {@link #load(Path, Kernels)}, with the linear layers' matrices converted to {@code matrixDtype} (null: as stored). */
     public static Loaded load(Path file, Kernels kernels, DType matrixDtype) {
-        WeightSource opened = WeightSource.open(file);
+        WeightSource opened = WeightSource.open(file).withPrefixRemoved(WanWeights.COMFY_PREFIXES);
         WeightSource source = matrixDtype == null ? opened : opened.withMatricesAs(matrixDtype);
         try {
             WanConfig config = detect(source);

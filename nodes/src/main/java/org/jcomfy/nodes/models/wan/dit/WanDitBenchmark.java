@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.backend.device.Device;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.tensor.DType;
@@ -28,6 +29,11 @@ public final class WanDitBenchmark {
     private WanDitBenchmark() {}
 
     public static void main(String[] args) {
+        run(args, BackendOptions.fromSystemProperties());
+    }
+
+    /** One benchmark with the device set up as {@code backend} says ({@code --device} picks which device). */
+    public static void run(String[] args, BackendOptions backend) {
         Map<String, String> opt = new LinkedHashMap<>(Map.of("--dtype", "bf16", "--layers", "30",
                 "--latent", "5x24x52", "--device", "cpu", "--runs", "1"));
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -43,7 +49,7 @@ public final class WanDitBenchmark {
         String[] lat = opt.get("--latent").split("x");
         long frames = Long.parseLong(lat[0]), height = Long.parseLong(lat[1]), width = Long.parseLong(lat[2]);
         long tokens = frames * (height / 2) * (width / 2);
-        Device device = Devices.get(opt.get("--device"));
+        Device device = Devices.get(opt.get("--device"), backend);
         TimedKernels kernels = new TimedKernels(device.kernels());
 
         System.out.printf("Wan DiT benchmark: %s, weights %s, device %s (%s)%n", config, dtype, device.id(), device.description());

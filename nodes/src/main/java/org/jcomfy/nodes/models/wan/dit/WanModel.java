@@ -1,10 +1,11 @@
 package org.jcomfy.nodes.models.wan.dit;
 
 import java.util.Arrays;
-import java.util.function.Supplier;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorScope;
+import org.jcomfy.nodes.models.ActivationRecorder;
+import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Attention;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Block;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Linear;
@@ -38,15 +39,19 @@ public final class WanModel {
 
     /** Text-to-video (and Wan 2.2's 36-channel expert, whose extra channels the caller concatenates). */
     public Tensor forward(Tensor x, double[] timesteps, Tensor context) {
-        return forward(x, timesteps, context, null, ActivationRecorder.NONE);
+        return forward(x, timesteps, context, null, BlockLoop.EVERY_BLOCK, ActivationRecorder.NONE);
     }
 
     public Tensor forward(Tensor x, double[] timesteps, Tensor context, ActivationRecorder rec) {
-        return forward(x, timesteps, context, null, rec);
+        return forward(x, timesteps, context, null, BlockLoop.EVERY_BLOCK, rec);
+    }
+
+    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, ActivationRecorder rec) {
+        return forward(x, timesteps, context, clipFeatures, BlockLoop.EVERY_BLOCK, rec);
     }
 
     /**
-     * Predicts the flow velocity.
+     * Predicts the flow velocity: the embedding stage, the block loop, the head.
      *
      * @param x         latent {@code [B, inDim, F, H, W]} (H, W even); for i2v the caller has
      *                  already concatenated the conditioning channels (official {@code y}, ComfyUI
@@ -58,10 +63,24 @@ public final class WanModel {
      * @param clipFeatures i2v: CLIP image features {@code [B, 257, clipDim]}; flf2v: first and last
      *                  frame's features one after the other, {@code [B, 514, clipDim]} (or one
      *                  image's, 257 rows, as ComfyUI allows); null for t2v
+     * @param loop      runs the blocks: {@link BlockLoop#EVERY_BLOCK}, or a cache policy's loop
+     * @param rec       receives the golden-named intermediates (tests); {@link ActivationRecorder#NONE} otherwise
      * @return {@code [B, outDim, F, H, W]}
      */
-    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, ActivationRecorder rec) {
+    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, BlockLoop loop,
+                          ActivationRecorder rec) {
         checkInputs(x, timesteps, context, clipFeatures);
+        Embedded in = embed(x, timesteps, context, clipFeatures, rec);
+        Tensor h = loop.run(in.tokens(), blocks(in, rec));
+        return head(in, h, rec);
+    }
+
+    /** What the embedding stage hands to the blocks and the head. */
+    private record Embedded(long[] latentShape, Grid grid, Tensor tokens, Tensor timeEmbedding, Tensor modulation,
+                            Tensor context, Tensor imageContext) {}
+
+    /** §1.2-1.3 patch, time and text embeddings. */
+    private Embedded embed(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, ActivationRecorder rec) {
         int d = config.dim();
         int[] p = config.patchSize();
         long b = x.dim(0), c = x.dim(1);
@@ -72,94 +91,100 @@ public final class WanModel {
         // patches flattened (c, kt, kh, kw); tokens in (f, h, w) row-major order.
         Tensor patches = k.permute(x.reshape(b, c, frames, p[0], height, p[1], width, p[2]), 0, 2, 4, 6, 1, 3, 5, 7)
                 .reshape(b, tokens, config.patchInFeatures());
-        Tensor h = linear(patches, weights.patchEmbedding());
-        Tensor patchTokens = h;
-        record(rec, "patch_embedding_out", () -> k.permute(patchTokens.reshape(b, frames, height, width, d), 0, 4, 1, 2, 3));
-        record(rec, "patch_tokens", () -> patchTokens);
+        Tensor patchTokens = linear(patches, weights.patchEmbedding());
+        rec.record("patch_embedding_out", () -> k.permute(patchTokens.reshape(b, frames, height, width, d), 0, 4, 1, 2, 3));
+        rec.record("patch_tokens", patchTokens);
 
         // §1.3 time embedding: sinusoid in float64, MLPs in float32.
         double[] sinusoid = timeSinusoid(timesteps, config.freqDim());
-        record(rec, "time_sinusoid_f64", () -> Tensor.ofDoubles(sinusoid, b, config.freqDim()));
+        rec.record("time_sinusoid_f64", () -> Tensor.ofDoubles(sinusoid, b, config.freqDim()));
         Tensor sin = Tensor.ofDoubles(sinusoid, b, config.freqDim()).toF32();
-        record(rec, "time_sinusoid_f32", () -> sin);
+        rec.record("time_sinusoid_f32", sin);
         Tensor e = linear(k.silu(linear(sin, weights.timeEmbedding1())), weights.timeEmbedding2());   // [B, D]
-        record(rec, "time_embedding_out", () -> e);
+        rec.record("time_embedding_out", e);
         Tensor e0 = linear(k.silu(e), weights.timeProjection());                                     // [B, 6D]
-        record(rec, "time_projection_out", () -> e0);
-        Tensor e0Chunks = e0.reshape(b, 6, d);
+        rec.record("time_projection_out", e0);
 
         // §1.2.5 text embedding: zero rows up to textLen *before* the MLP, never masked later.
         Tensor padded = padContext(context);
-        record(rec, "context_padded", () -> padded);
+        rec.record("context_padded", padded);
         Tensor ctx = linear(k.geluTanh(linear(padded, weights.textEmbedding1())), weights.textEmbedding2());
-        record(rec, "context_embedded", () -> ctx);
+        rec.record("context_embedded", ctx);
         // i2v: CLIP features → img_emb MLP → extra context rows with their own keys and values.
         Tensor ctxImage = clipFeatures == null ? null : imageEmbedding(clipFeatures);
-        if (ctxImage != null) record(rec, "context_image", () -> ctxImage);
+        if (ctxImage != null) rec.record("context_image", ctxImage);
 
-        // §1.4 blocks
         Grid grid = new Grid((int) frames, (int) height, (int) width);
-        for (int i = 0; i < config.numLayers(); i++) {
-            if (rec != ActivationRecorder.NONE) {
-                h = block(i, weights.blocks().get(i), h, e0Chunks, ctx, ctxImage, grid, rec);  // recorded tensors must outlive the block
-                continue;
-            }
-            // A block's temporaries are freed together when it ends; only its output is kept.
-            try (TensorScope scope = TensorScope.open()) {
-                h = scope.keep(block(i, weights.blocks().get(i), h, e0Chunks, ctx, ctxImage, grid, rec));
-            }
-        }
+        return new Embedded(x.shape(), grid, patchTokens, e, e0.reshape(b, 6, d), ctx, ctxImage);
+    }
 
-        // §1.6 head: modulated by e (the time embedding), not e0; order (shift, scale).
-        Tensor headIn = h;
-        record(rec, "head_in", () -> headIn);
-        Tensor e2 = k.add(weights.headModulation(), e.reshape(b, 1, d));                            // [B, 2, D]
-        record(rec, "head_e_chunks", () -> e2);
+    /** §1.4 the blocks, for the loop to run; each block's temporaries are freed when it ends. */
+    private BlockLoop.Blocks blocks(Embedded in, ActivationRecorder rec) {
+        return new BlockLoop.Blocks() {
+            @Override public int count() { return config.numLayers(); }
+
+            @Override public Kernels kernels() { return k; }
+
+            @Override
+            public Tensor compute(int i, Tensor h, BlockLoop.SelfAttention selfAttention) {
+                try (TensorScope scope = TensorScope.open()) {
+                    return scope.keep(block(i, weights.blocks().get(i), h, in, selfAttention, rec));
+                }
+            }
+        };
+    }
+
+    /** §1.6 head, modulated by e (the time embedding), not e0; order (shift, scale); then unpatchify. */
+    private Tensor head(Embedded in, Tensor h, ActivationRecorder rec) {
+        int d = config.dim();
+        long b = h.dim(0);
+        int[] p = config.patchSize();
+        rec.record("head_in", h);
+        Tensor e2 = k.add(weights.headModulation(), in.timeEmbedding().reshape(b, 1, d));          // [B, 2, D]
+        rec.record("head_e_chunks", e2);
         Tensor out = linear(k.modulate(layerNorm(h), chunk(e2, 0), chunk(e2, 1)), weights.head());   // [B, L, O*4]
-        record(rec, "head_out", () -> out);
+        rec.record("head_out", out);
 
         // §1.6 unpatchify: each token's features are (pt, ph, pw, c) with the channel fastest.
         int o = config.outDim();
-        Tensor video = k.permute(out.reshape(b, frames, height, width, p[0], p[1], p[2], o), 0, 7, 1, 4, 2, 5, 3, 6)
-                .reshape(b, o, x.dim(2), x.dim(3), x.dim(4));
-        record(rec, "output", () -> video);
+        long[] shape = in.latentShape();
+        Grid g = in.grid();
+        Tensor video = k.permute(out.reshape(b, g.frames(), g.height(), g.width(), p[0], p[1], p[2], o), 0, 7, 1, 4, 2, 5, 3, 6)
+                .reshape(b, o, shape[2], shape[3], shape[4]);
+        rec.record("output", video);
         return video;
     }
 
     /** §1.4 one WanAttentionBlock. */
-    private Tensor block(int i, Block w, Tensor x, Tensor e0, Tensor ctx, Tensor ctxImage, Grid grid,
+    private Tensor block(int i, Block w, Tensor x, Embedded in, BlockLoop.SelfAttention selfAttention,
                          ActivationRecorder rec) {
         String n = "block" + i + "_";
-        Tensor in = x;
-        record(rec, n + "in", () -> in);
+        rec.record(n + "in", x);
         // E = modulation + e0, six [B, 1, D] chunks: shift/scale/gate for self-attention, then for the FFN.
-        Tensor mod = k.add(w.modulation(), e0);
-        record(rec, n + "e_chunks", () -> mod);
+        Tensor mod = k.add(w.modulation(), in.modulation());
+        rec.record(n + "e_chunks", mod);
 
         Tensor saIn = k.modulate(layerNorm(x), chunk(mod, 0), chunk(mod, 1));
-        record(rec, n + "sa_in", () -> saIn);
-        Tensor sa = selfAttention(n, w.selfAttn(), saIn, grid, rec);
-        record(rec, n + "sa_out", () -> sa);
+        rec.record(n + "sa_in", saIn);
+        Tensor sa = selfAttention.of(i, () -> selfAttention(n, w.selfAttn(), saIn, in.grid(), rec));
+        rec.record(n + "sa_out", sa);
         x = k.addGated(x, sa, chunk(mod, 2));
-        Tensor afterSa = x;
-        record(rec, n + "x_after_sa", () -> afterSa);
+        rec.record(n + "x_after_sa", x);
 
         // Cross-attention: affine LayerNorm (norm3), no modulation, no gate.
         Tensor n3 = k.layerNorm(x, w.norm3Weight(), w.norm3Bias(), config.eps());
-        record(rec, n + "norm3_out", () -> n3);
-        Tensor ca = crossAttention(w, n3, ctx, ctxImage);
-        record(rec, n + "ca_out", () -> ca);
+        rec.record(n + "norm3_out", n3);
+        Tensor ca = crossAttention(w, n3, in.context(), in.imageContext());
+        rec.record(n + "ca_out", ca);
         x = k.add(x, ca);
-        Tensor afterCa = x;
-        record(rec, n + "x_after_ca", () -> afterCa);
+        rec.record(n + "x_after_ca", x);
 
         Tensor ffnIn = k.modulate(layerNorm(x), chunk(mod, 3), chunk(mod, 4));
-        record(rec, n + "ffn_in", () -> ffnIn);
+        rec.record(n + "ffn_in", ffnIn);
         Tensor ffn = linear(k.geluTanh(linear(ffnIn, w.ffn1())), w.ffn2());
-        record(rec, n + "ffn_out", () -> ffn);
+        rec.record(n + "ffn_out", ffn);
         x = k.addGated(x, ffn, chunk(mod, 5));
-        Tensor out = x;
-        record(rec, n + "out", () -> out);
+        rec.record(n + "out", x);
         return x;
     }
 
@@ -168,18 +193,18 @@ public final class WanModel {
         long b = x.dim(0), s = x.dim(1);
         Tensor qLinear = linear(x, w.q());
         Tensor kLinear = linear(x, w.k());
-        record(rec, n + "q_linear", () -> qLinear);
-        record(rec, n + "k_linear", () -> kLinear);
+        rec.record(n + "q_linear", qLinear);
+        rec.record(n + "k_linear", kLinear);
         Tensor qNormed = k.rmsNorm(qLinear, w.normQ(), config.eps());
         Tensor kNormed = k.rmsNorm(kLinear, w.normK(), config.eps());
-        record(rec, n + "q_normed", () -> qNormed);
-        record(rec, n + "k_normed", () -> kNormed);
+        rec.record(n + "q_normed", qNormed);
+        rec.record(n + "k_normed", kNormed);
         Tensor v = linear(x, w.v());
-        record(rec, n + "v", () -> v);
+        rec.record(n + "v", v);
         Tensor q = k.rope3d(heads(qNormed), grid.frames(), grid.height(), grid.width());
         Tensor kk = k.rope3d(heads(kNormed), grid.frames(), grid.height(), grid.width());
-        record(rec, n + "q_rope", () -> q);
-        record(rec, n + "k_rope", () -> kk);
+        rec.record(n + "q_rope", q);
+        rec.record(n + "k_rope", kk);
         Tensor attn = k.attention(q, kk, heads(v), null, attentionScale());
         return linear(attn.reshape(b, s, config.dim()), w.o());
     }
@@ -262,10 +287,6 @@ public final class WanModel {
 
     private float attentionScale() {
         return (float) (1.0 / Math.sqrt(config.headDim()));
-    }
-
-    private void record(ActivationRecorder rec, String name, Supplier<Tensor> value) {
-        if (rec.wants(name)) rec.record(name, value.get());
     }
 
     private void checkInputs(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures) {

@@ -12,8 +12,8 @@ import org.jcomfy.nodes.models.wan.weights.WeightSource;
  * Every tensor of a Wan DiT (WAN-MODEL.md §1.8), one field per tensor, in its stored dtype.
  * Shapes use D = dim, F = ffnDim, T = textDim, Q = freqDim, C = inDim, O = outDim, V = clipDim.
  * {@link #read} is the one place where checkpoint keys appear: official Wan2.1 names, which
- * ComfyUI's repackaged files share (prefix {@code model.diffusion_model.} stripped by
- * {@link WeightSource}).
+ * ComfyUI's repackaged files share (prefix {@code model.diffusion_model.} removed by
+ * {@link WeightSource#withPrefixRemoved} with {@link #COMFY_PREFIXES}).
  */
 public record WanWeights(
         Linear patchEmbedding,   // weight [D, C*1*2*2] (stored [D, C, 1, 2, 2], viewed flat), bias [D]
@@ -26,6 +26,9 @@ public record WanWeights(
         Tensor headModulation,   // [1, 2, D]
         Linear head,             // [O*4, D], [O*4]
         ImageProjection imageProjection) { // i2v/flf2v only, else null
+
+    /** Prefixes under which ComfyUI finds a diffusion model inside a larger state dict ({@link WeightSource#withPrefixRemoved}). */
+    public static final List<String> COMFY_PREFIXES = List.of("model.diffusion_model.", "model.model.", "net.");
 
     /** Number of CLIP tokens per image (ViT-H/14 at 224 px: 256 patches + class token). */
     public static final int CLIP_TOKENS = 257;

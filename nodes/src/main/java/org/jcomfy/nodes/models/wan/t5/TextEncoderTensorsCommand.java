@@ -3,9 +3,9 @@ package org.jcomfy.nodes.models.wan.t5;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.io.SafeTensorsWriter;
+import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
@@ -18,13 +18,14 @@ import org.jcomfy.backend.tensor.Tensor;
 public final class TextEncoderTensorsCommand {
     private TextEncoderTensorsCommand() {}
 
-    public static void run(Path weights, Path inputs, Path out) throws IOException {
+    /** Runs on {@code kernels}, those of the device the caller set up. */
+    public static void run(Path weights, Path inputs, Path out, Kernels kernels) throws IOException {
         try (SafeTensorsFile weightFile = SafeTensorsFile.open(weights);
              SafeTensorsFile inputFile = SafeTensorsFile.open(inputs)) {
             for (String name : new String[] {"ids", "mask"}) {
                 if (!inputFile.contains(name)) throw new IllegalArgumentException(inputs + ": missing input tensor '" + name + "'");
             }
-            UmT5Encoder encoder = new UmT5Encoder(UmT5WeightsLoader.load(weightFile), Devices.cpu().kernels());
+            UmT5Encoder encoder = new UmT5Encoder(UmT5WeightsLoader.load(weightFile), kernels);
             Tensor output = encoder.encode(inputFile.tensor("ids"), inputFile.tensor("mask"));
             SafeTensorsWriter.write(out, Map.of("output", output));
         }

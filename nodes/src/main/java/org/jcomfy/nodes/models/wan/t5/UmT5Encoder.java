@@ -3,6 +3,7 @@ package org.jcomfy.nodes.models.wan.t5;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.ActivationRecorder;
 
 /**
  * The UMT5 encoder forward pass (WAN-MODEL.md §2.2–2.3, official {@code T5Encoder} with
@@ -34,10 +35,11 @@ public final class UmT5Encoder {
 
     /** {@code ids}, {@code mask}: integer {@code [B, L]} (mask 1 = real token); returns float32 {@code [B, L, dim]}. */
     public Tensor encode(Tensor ids, Tensor mask) {
-        return encode(ids, mask, ActivationHook.NONE);
+        return encode(ids, mask, ActivationRecorder.NONE);
     }
 
-    public Tensor encode(Tensor ids, Tensor mask, ActivationHook hook) {
+    /** As {@link #encode(Tensor, Tensor)}, recording the named intermediates of the golden files. */
+    public Tensor encode(Tensor ids, Tensor mask, ActivationRecorder rec) {
         UmT5Config c = weights.config();
         if (ids.rank() != 2 || mask.rank() != 2 || ids.dim(0) != mask.dim(0) || ids.dim(1) != mask.dim(1)) {
             throw new IllegalArgumentException("ids " + ids + " and mask " + mask + " must both be [B, L]");
@@ -48,7 +50,7 @@ public final class UmT5Encoder {
         // Token embedding (no scaling, unlike many transformers).
         Tensor x = kernels.embedding(weights.tokenEmbedding(), ids);
         if (weights.tokenEmbeddingScale() != 1f) x = kernels.scale(x, weights.tokenEmbeddingScale());
-        hook.record("token_embedding_out", x);
+        rec.record("token_embedding_out", x);
 
         // Bucket of every (query, key) pair, shared by all blocks; each block has its own table.
         Tensor buckets = RelativePositionBuckets.table(length, c.numBuckets(), c.maxDistance());
@@ -61,31 +63,31 @@ public final class UmT5Encoder {
             // Relative-position bias: table[bucket(j - i)] as [1, heads, Lq, Lk].
             Tensor posBias = kernels.permute(kernels.embedding(b.relativeBias(), buckets), 2, 0, 1)
                     .reshape(1, c.numHeads(), length, length);
-            hook.record(name + "pos_bias", posBias);
+            rec.record(name + "pos_bias", posBias);
 
             // Self-attention on the RMS-normed input, no score scaling.
             Tensor h = kernels.rmsNorm(x, b.norm1(), c.normEps());
-            hook.record(name + "norm1_out", h);
+            rec.record(name + "norm1_out", h);
             Tensor q = linear(h, b.q()).reshape(batch, length, c.numHeads(), c.headDim());
             Tensor k = linear(h, b.k()).reshape(batch, length, c.numHeads(), c.headDim());
             Tensor v = linear(h, b.v()).reshape(batch, length, c.numHeads(), c.headDim());
             Tensor attn = kernels.attention(q, k, v, kernels.add(posBias, keyMask), 1f);
             Tensor attnOut = linear(attn.reshape(batch, length, c.dimAttn()), b.o());
-            hook.record(name + "attn_out", attnOut);
+            rec.record(name + "attn_out", attnOut);
             x = kernels.add(x, attnOut);
 
             // Gated-GELU feed-forward: GELU on the gate branch, times the linear branch.
             h = kernels.rmsNorm(x, b.norm2(), c.normEps());
-            hook.record(name + "norm2_out", h);
+            rec.record(name + "norm2_out", h);
             Tensor gated = kernels.mul(linear(h, b.fc1()), kernels.geluTanh(linear(h, b.gate())));
             Tensor ffnOut = linear(gated, b.fc2());
-            hook.record(name + "ffn_out", ffnOut);
+            rec.record(name + "ffn_out", ffnOut);
             x = kernels.add(x, ffnOut);
-            hook.record(name + "out", x);
+            rec.record(name + "out", x);
         }
 
         Tensor out = kernels.rmsNorm(x, weights.finalNorm(), c.normEps());
-        hook.record("output", out);
+        rec.record("output", out);
         return out;
     }
 

@@ -2,12 +2,12 @@ package org.jcomfy.nodes.models.wan.t5;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.jcomfy.backend.io.SafeTensorsException;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.wan.weights.WeightSource;
+import org.jcomfy.nodes.models.wan.weights.WeightsException;
 
 /**
  * Fills {@link UmT5Weights} from a safetensors file in either key layout, reading the config
@@ -16,8 +16,8 @@ import org.jcomfy.backend.tensor.Tensor;
  * their stored dtype. fp8-scaled files carry a {@code <name>.scale_weight} beside each
  * scaled weight; it becomes the linear's scale.
  *
- * <p>The file is checked strictly: a missing tensor, a tensor nobody uses, or a shape that
- * disagrees with the rest is an error naming the file and the key.
+ * <p>The file is checked strictly through {@link WeightSource}: a missing tensor, a tensor nobody
+ * uses, or a shape that disagrees with the rest is a {@link WeightsException} naming the file and the key.
  */
 public final class UmT5WeightsLoader {
     private UmT5WeightsLoader() {}
@@ -47,113 +47,73 @@ public final class UmT5WeightsLoader {
     private static final Set<String> NON_WEIGHT_TENSORS = Set.of("spiece_model", "scaled_fp8");
 
     /** Which layout a file uses, from its embedding key. */
-    public static KeyLayout detectLayout(SafeTensorsFile file) {
-        if (file.contains(OFFICIAL.tokenEmbedding())) return OFFICIAL;
-        if (file.contains(COMFY.tokenEmbedding()) || file.contains(HF_EMBED_TOKENS)) return COMFY;
-        throw new SafeTensorsException(file.path() + ": not a UMT5 text encoder: it has neither '"
+    public static KeyLayout detectLayout(WeightSource source) {
+        if (source.contains(OFFICIAL.tokenEmbedding())) return OFFICIAL;
+        if (source.contains(COMFY.tokenEmbedding()) || source.contains(HF_EMBED_TOKENS)) return COMFY;
+        throw new WeightsException(source.origin() + ": not a UMT5 text encoder: it has neither '"
                 + OFFICIAL.tokenEmbedding() + "' nor '" + COMFY.tokenEmbedding() + "'");
     }
 
+    /** Maps every tensor of an open file (the caller keeps it open while the weights are used). */
     public static UmT5Weights load(SafeTensorsFile file) {
-        return new Reader(file, detectLayout(file)).read();
+        WeightSource source = WeightSource.over(file);
+        KeyLayout keys = detectLayout(source);
+        UmT5Weights weights = read(source, keys);
+        source.requireAllUsed(key -> NON_WEIGHT_TENSORS.contains(key) || key.endsWith(".scale_input"));
+        return weights;
     }
 
-    /** One pass over a file: takes tensors by key, remembers which keys it used. */
-    private static final class Reader {
-        private final SafeTensorsFile file;
-        private final KeyLayout keys;
-        private final Set<String> used = new HashSet<>();
-
-        Reader(SafeTensorsFile file, KeyLayout keys) {
-            this.file = file;
-            this.keys = keys;
+    /** The key mapping for one layout; the config is read off the shapes of the embedding and block 0. */
+    private static UmT5Weights read(WeightSource source, KeyLayout keys) {
+        String embeddingKey = keys == COMFY && !source.contains(COMFY.tokenEmbedding()) ? HF_EMBED_TOKENS : keys.tokenEmbedding();
+        Tensor embedding = source.take(embeddingKey, -1, -1);
+        int vocab = (int) embedding.dim(0);
+        int dim = (int) embedding.dim(1);
+        int layers = 0;
+        while (source.contains(keys.block(layers, keys.norm1()))) layers++;
+        if (layers == 0) {
+            throw new WeightsException(source.origin() + ": no encoder blocks: missing tensor '"
+                    + keys.block(0, keys.norm1()) + "' (" + keys.name() + " key layout)");
         }
-
-        UmT5Weights read() {
-            String embeddingKey = keys == COMFY && !file.contains(COMFY.tokenEmbedding()) ? HF_EMBED_TOKENS : keys.tokenEmbedding();
-            Tensor embedding = take(embeddingKey, -1, -1);
-            int vocab = (int) embedding.dim(0);
-            int dim = (int) embedding.dim(1);
-            int layers = 0;
-            while (file.contains(keys.block(layers, keys.norm1()))) layers++;
-            if (layers == 0) throw error("no encoder blocks: missing tensor '" + keys.block(0, keys.norm1()) + "'");
-            Tensor q0 = tensor(keys.block(0, keys.q()));
-            Tensor gate0 = tensor(keys.block(0, keys.gate()));
-            Tensor bias0 = tensor(keys.block(0, keys.relativeBias()));
-            if (q0.rank() != 2 || gate0.rank() != 2 || bias0.rank() != 2) {
-                throw error("block 0 tensors q " + Arrays.toString(q0.shape()) + ", gate " + Arrays.toString(gate0.shape())
-                        + ", relative bias " + Arrays.toString(bias0.shape()) + " are not matrices");
-            }
-            UmT5Config config = new UmT5Config(vocab, dim, (int) q0.dim(0), (int) gate0.dim(0), (int) bias0.dim(1), layers,
-                    (int) bias0.dim(0), UmT5Config.MAX_DISTANCE, UmT5Config.NORM_EPS);
-
-            List<UmT5Weights.Block> blocks = new ArrayList<>();
-            int d = config.dim(), a = config.dimAttn(), f = config.dimFfn();
-            for (int i = 0; i < layers; i++) {
-                blocks.add(new UmT5Weights.Block(
-                        take(keys.block(i, keys.norm1()), d),
-                        linear(keys.block(i, keys.q()), a, d),
-                        linear(keys.block(i, keys.k()), a, d),
-                        linear(keys.block(i, keys.v()), a, d),
-                        linear(keys.block(i, keys.o()), d, a),
-                        take(keys.block(i, keys.relativeBias()), config.numBuckets(), config.numHeads()),
-                        take(keys.block(i, keys.norm2()), d),
-                        linear(keys.block(i, keys.gate()), f, d),
-                        linear(keys.block(i, keys.fc1()), f, d),
-                        linear(keys.block(i, keys.fc2()), d, f)));
-            }
-            Tensor finalNorm = take(keys.finalNorm(), d);
-            float embeddingScale = scaleOf(embeddingKey);
-            if (embeddingKey.equals(COMFY.tokenEmbedding()) && file.contains(HF_EMBED_TOKENS)) {
-                take(HF_EMBED_TOKENS, vocab, dim); // tied duplicate of shared.weight
-            }
-            checkNothingLeft();
-            return new UmT5Weights(config, embedding, embeddingScale, List.copyOf(blocks), finalNorm);
+        long[] q0 = source.shape(keys.block(0, keys.q()));
+        long[] gate0 = source.shape(keys.block(0, keys.gate()));
+        long[] bias0 = source.shape(keys.block(0, keys.relativeBias()));
+        if (q0.length != 2 || gate0.length != 2 || bias0.length != 2) {
+            throw new WeightsException(source.origin() + ": block 0 tensors q " + Arrays.toString(q0) + ", gate "
+                    + Arrays.toString(gate0) + ", relative bias " + Arrays.toString(bias0) + " are not matrices");
         }
+        UmT5Config config = new UmT5Config(vocab, dim, (int) q0[0], (int) gate0[0], (int) bias0[1], layers,
+                (int) bias0[0], UmT5Config.MAX_DISTANCE, UmT5Config.NORM_EPS);
 
-        private UmT5Weights.Linear linear(String key, long out, long in) {
-            return new UmT5Weights.Linear(take(key, out, in), scaleOf(key));
+        List<UmT5Weights.Block> blocks = new ArrayList<>();
+        int d = config.dim(), a = config.dimAttn(), f = config.dimFfn();
+        for (int i = 0; i < layers; i++) {
+            blocks.add(new UmT5Weights.Block(
+                    source.take(keys.block(i, keys.norm1()), d),
+                    linear(source, keys.block(i, keys.q()), a, d),
+                    linear(source, keys.block(i, keys.k()), a, d),
+                    linear(source, keys.block(i, keys.v()), a, d),
+                    linear(source, keys.block(i, keys.o()), d, a),
+                    source.take(keys.block(i, keys.relativeBias()), config.numBuckets(), config.numHeads()),
+                    source.take(keys.block(i, keys.norm2()), d),
+                    linear(source, keys.block(i, keys.gate()), f, d),
+                    linear(source, keys.block(i, keys.fc1()), f, d),
+                    linear(source, keys.block(i, keys.fc2()), d, f)));
         }
+        Tensor finalNorm = source.take(keys.finalNorm(), d);
+        float embeddingScale = source.weightScale(layerOf(embeddingKey));
+        if (embeddingKey.equals(COMFY.tokenEmbedding()) && source.contains(HF_EMBED_TOKENS)) {
+            source.take(HF_EMBED_TOKENS, vocab, dim); // tied duplicate of shared.weight
+        }
+        return new UmT5Weights(config, embedding, embeddingScale, List.copyOf(blocks), finalNorm);
+    }
 
-        /** The {@code scale_weight} beside a weight (fp8-scaled files), or 1. */
-        private float scaleOf(String weightKey) {
-            String scaleKey = weightKey.substring(0, weightKey.length() - "weight".length()) + "scale_weight";
-            if (!file.contains(scaleKey)) return 1f;
-            Tensor s = take(scaleKey);
-            if (s.numel() != 1) throw error("tensor '" + scaleKey + "' has shape " + Arrays.toString(s.shape()) + ", expected a scalar");
-            return s.getFloat(0);
-        }
+    private static UmT5Weights.Linear linear(WeightSource source, String key, long out, long in) {
+        return new UmT5Weights.Linear(source.take(key, out, in), source.weightScale(layerOf(key)));
+    }
 
-        /** Takes a tensor and checks its shape; -1 accepts any size in that dimension. */
-        private Tensor take(String key, long... expectedShape) {
-            Tensor t = tensor(key);
-            long[] shape = t.shape();
-            boolean ok = expectedShape.length == 0 || shape.length == expectedShape.length;
-            for (int i = 0; ok && i < expectedShape.length; i++) ok = expectedShape[i] < 0 || expectedShape[i] == shape[i];
-            if (!ok) {
-                throw error("tensor '" + key + "' has shape " + Arrays.toString(shape) + " but " + Arrays.toString(expectedShape) + " is expected");
-            }
-            if (expectedShape.length > 0 && !t.dtype().isFloatingPoint()) {
-                throw error("tensor '" + key + "' is " + t.dtype() + ", not a floating-point weight");
-            }
-            used.add(key);
-            return t;
-        }
-
-        private Tensor tensor(String key) {
-            if (!file.contains(key)) throw error("missing tensor '" + key + "' (" + keys.name() + " key layout)");
-            return file.tensor(key);
-        }
-
-        private void checkNothingLeft() {
-            for (String name : file.names()) {
-                if (used.contains(name) || NON_WEIGHT_TENSORS.contains(name) || name.endsWith(".scale_input")) continue;
-                throw error("unexpected tensor '" + name + "' (" + keys.name() + " key layout)");
-            }
-        }
-
-        private SafeTensorsException error(String why) {
-            return new SafeTensorsException(file.path() + ": UMT5 text encoder: " + why);
-        }
+    /** {@code a.b.weight} → {@code a.b}, the layer whose fp8 {@code scale_weight} sits beside the weight. */
+    private static String layerOf(String weightKey) {
+        return weightKey.substring(0, weightKey.length() - ".weight".length());
     }
 }

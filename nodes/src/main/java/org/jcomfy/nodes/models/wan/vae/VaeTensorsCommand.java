@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.io.SafeTensorsWriter;
 import org.jcomfy.backend.kernels.Kernels;
@@ -26,16 +25,16 @@ import org.jcomfy.backend.tensor.Tensor;
  * </ul>
  *
  * Optional inputs {@code latents_mean} and {@code latents_std} ({@code [16]}) replace the Wan2.1
- * constants. Runs on the CPU device's kernels.
+ * constants.
  */
 public final class VaeTensorsCommand {
     private VaeTensorsCommand() {}
 
-    public static void run(String mode, Path weights, Path inputs, Path out) throws IOException {
+    /** Runs on {@code k}, the kernels of the device the caller set up. */
+    public static void run(String mode, Path weights, Path inputs, Path out, Kernels k) throws IOException {
         if (!mode.equals("decode") && !mode.equals("encode")) {
             throw new IllegalArgumentException("vae mode must be 'decode' or 'encode', not '" + mode + "'");
         }
-        Kernels k = Devices.cpu().kernels();
         Map<String, Tensor> result = new LinkedHashMap<>();
         try (WanVae vae = WanVae.load(weights, k); SafeTensorsFile in = SafeTensorsFile.open(inputs)) {
             WanLatentScaling scaling = in.contains("latents_mean") && in.contains("latents_std")

@@ -10,6 +10,8 @@ import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorScope;
+import org.jcomfy.nodes.models.ActivationRecorder;
+import org.jcomfy.nodes.models.ProgressListener;
 import org.jcomfy.nodes.models.wan.vae.WanVaeWeights.Decoder;
 import org.jcomfy.nodes.models.wan.vae.WanVaeWeights.Encoder;
 import org.jcomfy.nodes.models.wan.vae.WanVaeWeights.Layer;
@@ -82,11 +84,22 @@ public final class WanVae implements AutoCloseable {
 
     /** Raw latent {@code [z, T, h, w]} → video {@code [3, 1+4(T-1), 8h, 8w]}, unclamped. */
     public Tensor decode(Tensor latent) {
-        return decode(latent, WanVaeTrace.NONE);
+        return decode(latent, ProgressListener.NONE, ActivationRecorder.NONE);
     }
 
-    /** {@link #decode(Tensor)}, reporting intermediates and progress to {@code trace}. */
-    public Tensor decode(Tensor latent, WanVaeTrace trace) {
+    /** {@link #decode(Tensor)}, reporting each latent frame written to {@code progress}. */
+    public Tensor decode(Tensor latent, ProgressListener progress) {
+        return decode(latent, progress, ActivationRecorder.NONE);
+    }
+
+    /**
+     * {@link #decode(Tensor, ProgressListener)}, also recording the golden-named intermediates
+     * ({@code dec_conv2_out}, {@code dec_conv1_out}, {@code dec_middle_out},
+     * {@code dec_upsamples<i>_<mode>_out}, {@code dec_head_out}) once per chunk: each value is the
+     * chunk's slice {@code [1, C, t, H, W]}, and a name's chunks joined along dimension 2 give the
+     * full-sequence tensor.
+     */
+    public Tensor decode(Tensor latent, ProgressListener progress, ActivationRecorder rec) {
         int z = config().zDim();
         if (latent.rank() != 4 || latent.dim(0) != z || latent.dim(1) < 1) {
             throw new IllegalArgumentException("Wan VAE decode expects a latent [" + z + ", T, h, w], got "
@@ -98,15 +111,11 @@ public final class WanVae implements AutoCloseable {
                 h * WanVaeConfig.SPATIAL_FACTOR, w * WanVaeConfig.SPATIAL_FACTOR));
         FeatureCache cache = new FeatureCache();
         for (long i = 0; i < frames; i++) {
-            if (trace.keepsTensors()) {
-                decodeChunk(sliceFrames(z5, i, i + 1), cache, trace, video);
-            } else {
-                try (TensorScope scope = TensorScope.open()) {   // a chunk's temporaries go when it is written
-                    decodeChunk(sliceFrames(z5, i, i + 1), cache, trace, video);
-                    cache.keepThrough(scope);
-                }
+            try (TensorScope scope = TensorScope.open()) {   // a chunk's temporaries go when it is written
+                decodeChunk(sliceFrames(z5, i, i + 1), cache, rec, video);
+                cache.keepThrough(scope);
             }
-            trace.chunkDone(i + 1, frames);
+            progress.progress(i + 1, frames);
         }
         return video.finish();
     }
@@ -115,17 +124,17 @@ public final class WanVae implements AutoCloseable {
      * One latent frame through conv2 and the decoder (upstream {@code Decoder3d.forward}):
      * conv1 → middle (residual, attention, residual) → upsamples → head.
      */
-    private void decodeChunk(Tensor z, FeatureCache cache, WanVaeTrace trace, FrameWriter video) {
+    private void decodeChunk(Tensor z, FeatureCache cache, ActivationRecorder rec, FrameWriter video) {
         Decoder d = weights.decoder();
         Tensor x = blocks.pointwiseConv(z, weights.postQuantConv());
-        trace.record("dec_conv2_out", x);
+        rec.record("dec_conv2_out", x);
         x = blocks.causalConv(x, d.conv1(), cache);
-        trace.record("dec_conv1_out", x);
+        rec.record("dec_conv1_out", x);
         x = blocks.residualBlock(x, d.middle0(), cache);
         x = blocks.attentionBlock(x, d.attention());
         x = blocks.residualBlock(x, d.middle2(), cache);
-        trace.record("dec_middle_out", x);
-        upsampleAndHead(x, 0, cache, trace, video);
+        rec.record("dec_middle_out", x);
+        upsampleAndHead(x, 0, cache, rec, video);
     }
 
     /**
@@ -134,7 +143,7 @@ public final class WanVae implements AutoCloseable {
      * {@value #PIECE} frames, as ComfyUI does, so the full-resolution layers hold 2 frames
      * instead of 4; the causal cache makes the result identical.
      */
-    private void upsampleAndHead(Tensor x, int from, FeatureCache cache, WanVaeTrace trace, FrameWriter video) {
+    private void upsampleAndHead(Tensor x, int from, FeatureCache cache, ActivationRecorder rec, FrameWriter video) {
         Decoder d = weights.decoder();
         for (int i = from; i < d.upsamples().size(); i++) {
             Layer layer = d.upsamples().get(i);
@@ -142,10 +151,10 @@ public final class WanVae implements AutoCloseable {
                 x = blocks.residualBlock(x, r, cache);
             } else if (layer instanceof Resample r) {
                 x = blocks.upsample(x, r, cache);
-                trace.record("dec_upsamples" + i + "_" + r.mode().upstreamName() + "_out", x);
+                rec.record("dec_upsamples" + i + "_" + r.mode().upstreamName() + "_out", x);
                 if (r.mode().temporal() && x.dim(TIME) > PIECE) {
                     for (long f = 0; f < x.dim(TIME); f += PIECE) {
-                        upsampleAndHead(sliceFrames(x, f, f + PIECE), i + 1, cache, trace, video);
+                        upsampleAndHead(sliceFrames(x, f, f + PIECE), i + 1, cache, rec, video);
                     }
                     return;
                 }
@@ -153,7 +162,7 @@ public final class WanVae implements AutoCloseable {
         }
         x = k.silu(blocks.rmsNorm(x, d.headNorm()));
         x = blocks.causalConv(x, d.headConv(), cache);
-        trace.record("dec_head_out", x);
+        rec.record("dec_head_out", x);
         video.append(x);
     }
 
@@ -165,11 +174,20 @@ public final class WanVae implements AutoCloseable {
      * ignored, as upstream and ComfyUI do.
      */
     public Tensor encode(Tensor video) {
-        return encode(video, WanVaeTrace.NONE);
+        return encode(video, ProgressListener.NONE, ActivationRecorder.NONE);
     }
 
-    /** {@link #encode(Tensor)}, reporting intermediates to {@code trace}. */
-    public Tensor encode(Tensor video, WanVaeTrace trace) {
+    /** {@link #encode(Tensor)}, reporting each latent frame produced to {@code progress}. */
+    public Tensor encode(Tensor video, ProgressListener progress) {
+        return encode(video, progress, ActivationRecorder.NONE);
+    }
+
+    /**
+     * {@link #encode(Tensor, ProgressListener)}, also recording the golden-named intermediates
+     * ({@code enc_conv1_out}, {@code enc_downsamples<i>_<mode>_out}, {@code enc_middle_out},
+     * {@code enc_head_out}, {@code enc_conv1x1_out}) per chunk, as {@link #decode(Tensor, ProgressListener, ActivationRecorder)} does.
+     */
+    public Tensor encode(Tensor video, ProgressListener progress, ActivationRecorder rec) {
         int f = WanVaeConfig.SPATIAL_FACTOR;
         if (video.rank() != 4 || video.dim(0) != 3 || video.dim(1) < 1 || video.dim(2) % f != 0 || video.dim(3) % f != 0) {
             throw new IllegalArgumentException("Wan VAE encode expects a video [3, T, H, W] with H and W multiples of "
@@ -184,15 +202,11 @@ public final class WanVae implements AutoCloseable {
         for (long i = 0; i < latentFrames; i++) {
             long start = i == 0 ? 0 : 1 + WanVaeConfig.TEMPORAL_FACTOR * (i - 1);
             long end = i == 0 ? 1 : start + WanVaeConfig.TEMPORAL_FACTOR;
-            if (trace.keepsTensors()) {
-                mu.append(encodeChunk(sliceFrames(v5, start, end), cache, trace));
-            } else {
-                try (TensorScope scope = TensorScope.open()) {
-                    mu.append(encodeChunk(sliceFrames(v5, start, end), cache, trace));
-                    cache.keepThrough(scope);
-                }
+            try (TensorScope scope = TensorScope.open()) {
+                mu.append(encodeChunk(sliceFrames(v5, start, end), cache, rec));
+                cache.keepThrough(scope);
             }
-            trace.chunkDone(i + 1, latentFrames);
+            progress.progress(i + 1, latentFrames);
         }
         return mu.finish();
     }
@@ -203,38 +217,38 @@ public final class WanVae implements AutoCloseable {
      * The full-resolution part (conv1 up to the first downsample) runs on pieces of
      * {@value #PIECE} frames to halve its peak memory; the causal cache makes this exact.
      */
-    private Tensor encodeChunk(Tensor frames, FeatureCache cache, WanVaeTrace trace) {
+    private Tensor encodeChunk(Tensor frames, FeatureCache cache, ActivationRecorder rec) {
         Encoder e = weights.encoder();
         int fullResolutionEnd = firstResample(e.downsamples()) + 1;
         List<Tensor> pieces = new ArrayList<>();
         for (long f = 0; f < frames.dim(TIME); f += PIECE) {
             Tensor piece = blocks.causalConv(sliceFrames(frames, f, f + PIECE), e.conv1(), cache);
-            trace.record("enc_conv1_out", piece);
-            pieces.add(downsampleLayers(piece, 0, fullResolutionEnd, cache, trace));
+            rec.record("enc_conv1_out", piece);
+            pieces.add(downsampleLayers(piece, 0, fullResolutionEnd, cache, rec));
         }
         Tensor x = pieces.size() == 1 ? pieces.get(0) : k.concat(pieces, TIME);
-        x = downsampleLayers(x, fullResolutionEnd, e.downsamples().size(), cache, trace);
+        x = downsampleLayers(x, fullResolutionEnd, e.downsamples().size(), cache, rec);
         x = blocks.residualBlock(x, e.middle0(), cache);
         x = blocks.attentionBlock(x, e.attention());
         x = blocks.residualBlock(x, e.middle2(), cache);
-        trace.record("enc_middle_out", x);
+        rec.record("enc_middle_out", x);
         x = k.silu(blocks.rmsNorm(x, e.headNorm()));
         x = blocks.causalConv(x, e.headConv(), cache);
-        trace.record("enc_head_out", x);
+        rec.record("enc_head_out", x);
         x = blocks.pointwiseConv(x, weights.quantConv());
-        trace.record("enc_conv1x1_out", x);
+        rec.record("enc_conv1x1_out", x);
         return k.slice(x, 1, 0, config().zDim());                 // mu; log_var is unused
     }
 
     /** Encoder layers {@code downsamples[from, to)}. */
-    private Tensor downsampleLayers(Tensor x, int from, int to, FeatureCache cache, WanVaeTrace trace) {
+    private Tensor downsampleLayers(Tensor x, int from, int to, FeatureCache cache, ActivationRecorder rec) {
         List<Layer> layers = weights.encoder().downsamples();
         for (int i = from; i < to; i++) {
             if (layers.get(i) instanceof ResidualBlock r) {
                 x = blocks.residualBlock(x, r, cache);
             } else if (layers.get(i) instanceof Resample r) {
                 x = blocks.downsample(x, r, cache);
-                trace.record("enc_downsamples" + i + "_" + r.mode().upstreamName() + "_out", x);
+                rec.record("enc_downsamples" + i + "_" + r.mode().upstreamName() + "_out", x);
             }
         }
         return x;

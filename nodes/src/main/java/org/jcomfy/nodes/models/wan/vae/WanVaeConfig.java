@@ -1,7 +1,7 @@
 package org.jcomfy.nodes.models.wan.vae;
 
 import java.util.List;
-import org.jcomfy.backend.io.SafeTensorsFile;
+import org.jcomfy.nodes.models.wan.weights.WeightSource;
 
 /**
  * The shape of a Wan2.1 VAE ({@code _video_vae} in {@code wan/modules/vae.py}, spec WAN-MODEL.md §3.1).
@@ -47,21 +47,18 @@ public record WanVaeConfig(int dim, int zDim, List<Integer> dimMult, int numResB
      * ({@code decoder.head.0.gamma} is {@code [dim, 1, 1, 1]}, {@code conv2.weight} is
      * {@code [zDim, zDim, 1, 1, 1]}). The full key/shape check happens when the weights load.
      */
-    public static WanVaeConfig detect(SafeTensorsFile file) {
-        String where = file.path().toString();
-        if (!file.contains("decoder.middle.0.residual.0.gamma")) {
+    public static WanVaeConfig detect(WeightSource source) {
+        String where = source.origin();
+        if (!source.contains("decoder.middle.0.residual.0.gamma")) {
             throw new IllegalArgumentException(where + ": not a Wan VAE checkpoint (no tensor "
                     + "'decoder.middle.0.residual.0.gamma')");
         }
-        if (file.contains("decoder.upsamples.0.upsamples.0.residual.2.weight")) {
+        if (source.contains("decoder.upsamples.0.upsamples.0.residual.2.weight")) {
             throw new IllegalArgumentException(where + ": this is a Wan2.2 VAE (48 latent channels, "
                     + "patchified); only the Wan2.1 VAE is supported");
         }
-        for (String key : List.of("decoder.head.0.gamma", "conv2.weight")) {
-            if (!file.contains(key)) throw new IllegalArgumentException(where + ": missing tensor '" + key + "'");
-        }
-        int dim = Math.toIntExact(file.entry("decoder.head.0.gamma").shape()[0]);
-        int zDim = Math.toIntExact(file.entry("conv2.weight").shape()[0]);
+        int dim = Math.toIntExact(source.shape("decoder.head.0.gamma")[0]);
+        int zDim = Math.toIntExact(source.shape("conv2.weight")[0]);
         return wan21(dim, zDim);
     }
 

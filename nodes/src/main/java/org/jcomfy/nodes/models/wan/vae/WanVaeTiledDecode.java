@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.ProgressListener;
 
 /**
  * Tiled decoding for {@code VAEDecodeTiled}, following ComfyUI ({@code nodes.VAEDecodeTiled},
@@ -70,14 +71,14 @@ public final class WanVaeTiledDecode {
 
     /** Decodes a raw latent {@code [z, T, h, w]} tile by tile; same output shape as {@link WanVae#decode}. */
     public static Tensor decode(WanVae vae, Tensor latent, Tiles tiles) {
-        return decode(vae, latent, tiles, WanVaeTrace.NONE);
+        return decode(vae, latent, tiles, ProgressListener.NONE);
     }
 
     /**
-     * As {@link #decode(WanVae, Tensor, Tiles)}, calling {@code progress.chunkDone(tile, tiles)}
+     * As {@link #decode(WanVae, Tensor, Tiles)}, calling {@code progress.progress(tile, tiles)}
      * after each tile (or after each latent frame when everything fits one tile).
      */
-    public static Tensor decode(WanVae vae, Tensor latent, Tiles tiles, WanVaeTrace progress) {
+    public static Tensor decode(WanVae vae, Tensor latent, Tiles tiles, ProgressListener progress) {
         return decode(latent, tiles, tile -> vae.decode(tile, progress), tile -> vae.decode(tile), vae.kernels(), progress);
     }
 
@@ -86,11 +87,11 @@ public final class WanVaeTiledDecode {
      * [3, 4t-3, 8h, 8w]}), so the blending can be tested with a decoder whose exact answer is known.
      */
     static Tensor decode(Tensor latent, Tiles tiles, UnaryOperator<Tensor> decodeTile, Kernels k) {
-        return decode(latent, tiles, decodeTile, decodeTile, k, WanVaeTrace.NONE);
+        return decode(latent, tiles, decodeTile, decodeTile, k, ProgressListener.NONE);
     }
 
     private static Tensor decode(Tensor latent, Tiles tiles, UnaryOperator<Tensor> decodeWhole,
-                                 UnaryOperator<Tensor> decodeTile, Kernels k, WanVaeTrace progress) {
+                                 UnaryOperator<Tensor> decodeTile, Kernels k, ProgressListener progress) {
         long[] in = {latent.dim(1), latent.dim(2), latent.dim(3)};
         int[] size = tiles.size(), overlap = tiles.overlap();
         if (in[T] <= size[T] && in[H] <= size[H] && in[W] <= size[W]) return decodeWhole.apply(latent);
@@ -113,7 +114,7 @@ public final class WanVaeTiledDecode {
                         part = k.slice(part, d + 1, start[d], start[d] + length);
                     }
                     accumulate(decodeTile.apply(part), start, overlap, video, weightSum);
-                    progress.chunkDone(++done, tileCount);
+                    progress.progress(++done, tileCount);
                 }
             }
         }

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.wan.weights.WeightReader;
+import org.jcomfy.nodes.models.wan.weights.WeightSource;
 
 /**
  * Every tensor of a Wan2.1 VAE, in the structure of {@code wan/modules/vae.py} (spec WAN-MODEL.md
@@ -99,16 +101,20 @@ public record WanVaeWeights(WanVaeConfig config, Encoder encoder, Conv quantConv
      * The returned tensors are views of {@code file}: keep it open while they are used.
      */
     public static WanVaeWeights load(SafeTensorsFile file) {
-        WanVaeConfig config = WanVaeConfig.detect(file);
-        CheckpointWeightSource source = new CheckpointWeightSource(file);
+        WeightSource source = WeightSource.over(file);
+        WanVaeConfig config = WanVaeConfig.detect(source);
         WanVaeWeights weights = map(config, source);
-        source.requireAllUsed();
+        source.requireAllUsed(key -> false);
         return weights;
     }
 
-    /** The key-mapping function: names every tensor of {@code config}'s VAE and its shape. */
-    static WanVaeWeights map(WanVaeConfig config, WeightSource source) {
-        Mapper m = new Mapper(source);
+    /**
+     * The key-mapping function: names every tensor of {@code config}'s VAE and its shape. A checkpoint
+     * ({@link WeightSource}) or the seeded generator of {@link DemoVaeWeights} answers, so a demo file
+     * always has exactly the keys and shapes a real checkpoint has.
+     */
+    static WanVaeWeights map(WanVaeConfig config, WeightReader reader) {
+        Mapper m = new Mapper(reader);
         int z = config.zDim();
 
         // Encoder (§3.3): conv1, per level residual blocks then a downsample, middle, head.
@@ -171,7 +177,7 @@ public record WanVaeWeights(WanVaeConfig config, Encoder encoder, Conv quantConv
     }
 
     /** Builds the records from keys; small tensors become float32 copies. */
-    private record Mapper(WeightSource source) {
+    private record Mapper(WeightReader reader) {
 
         /** {@code prefix.weight [out, in, kernel...]} and {@code prefix.bias [out]}. */
         Conv conv(String prefix, int out, int in, int... kernel) {
@@ -179,8 +185,8 @@ public record WanVaeWeights(WanVaeConfig config, Encoder encoder, Conv quantConv
             shape[0] = out;
             shape[1] = in;
             for (int i = 0; i < kernel.length; i++) shape[2 + i] = kernel[i];
-            Tensor weight = source.tensor(prefix + ".weight", shape);
-            Tensor bias = source.tensor(prefix + ".bias", out).toF32();
+            Tensor weight = reader.take(prefix + ".weight", shape);
+            Tensor bias = reader.take(prefix + ".bias", out).toF32();
             return new Conv(weight, bias);
         }
 
@@ -189,7 +195,7 @@ public record WanVaeWeights(WanVaeConfig config, Encoder encoder, Conv quantConv
             long[] shape = new long[rank];
             Arrays.fill(shape, 1);
             shape[0] = channels;
-            return source.tensor(key, shape).toF32().reshape(channels, 1, 1, 1);
+            return reader.take(key, shape).toF32().reshape(channels, 1, 1, 1);
         }
 
         ResidualBlock residual(String prefix, int in, int out) {

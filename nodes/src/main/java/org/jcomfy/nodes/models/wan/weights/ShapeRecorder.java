@@ -19,11 +19,6 @@ public final class ShapeRecorder implements WeightReader {
         return null;
     }
 
-    @Override
-    public float weightScale(String layer) {
-        return 1f;
-    }
-
     /** Key → shape in the order the mapping asked for them. */
     public Map<String, long[]> shapes() {
         return Collections.unmodifiableMap(shapes);

@@ -16,19 +16,15 @@ import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
- * The tensors of one checkpoint under their model-relative names, handed out one key at a
- * time by a model's key-mapping function, which states the shape it expects for each.
- *
- * <p>Key prefixes are stripped the way ComfyUI's {@code unet_prefix_from_state_dict} does: when
- * more than five keys start with one of {@link #KNOWN_PREFIXES}, the most common of them is
- * removed and keys outside it (the VAE or text encoder of a bundled checkpoint) are ignored.
- * Every take is remembered, so {@link #requireAllUsed} can name keys the model does not know.
- * Errors name the file and the key. Tensors stay in their stored dtype (views of the mapping).
+ * The tensors of one checkpoint, handed out one key at a time to a model's key-mapping function
+ * (the DiT's, the UMT5 encoder's, the VAE's), which states the shape it expects for each. Every
+ * take is checked (present, that shape, a floating dtype) and remembered, so
+ * {@link #requireAllUsed} can name the keys the model does not know: a checkpoint of another
+ * architecture fails loudly instead of loading half its weights. Errors are
+ * {@link WeightsException}s naming the file and the key. Tensors stay in their stored dtype
+ * (views of the mapped file; kernels widen them).
  */
 public final class WeightSource implements WeightReader, AutoCloseable {
-    /** Prefixes under which ComfyUI finds a diffusion model inside a larger state dict. */
-    public static final List<String> KNOWN_PREFIXES = List.of("model.diffusion_model.", "model.model.", "net.");
-
     private final String origin;
     private final Function<String, Tensor> tensors;
     private final Map<String, long[]> shapes;
@@ -45,31 +41,49 @@ public final class WeightSource implements WeightReader, AutoCloseable {
         this.resource = resource;
     }
 
-    /** Memory-maps a safetensors file; only its header is read now. */
+    /** Memory-maps a safetensors file, which {@link #close} unmaps; only its header is read now. */
     public static WeightSource open(Path file) {
         SafeTensorsFile st = SafeTensorsFile.open(file);
         try {
-            Map<String, String> renamed = stripPrefix(st.names());
-            Map<String, long[]> shapes = new LinkedHashMap<>();
-            renamed.forEach((name, stored) -> shapes.put(name, st.entry(stored).shape()));
-            Function<String, Tensor> view = name -> st.tensor(renamed.get(name));
-            return new WeightSource(file.toString(), Collections.unmodifiableMap(shapes), view, st.metadata(), st);
+            return over(st, st);
         } catch (RuntimeException e) {
             st.close();
             throw e;
         }
     }
 
+    /** The tensors of a file the caller has open and closes itself (it also reads other tensors, a tokenizer say). */
+    public static WeightSource over(SafeTensorsFile file) {
+        return over(file, () -> { });
+    }
+
+    private static WeightSource over(SafeTensorsFile file, AutoCloseable resource) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (String name : file.names()) shapes.put(name, file.entry(name).shape());
+        return new WeightSource(file.path().toString(), Collections.unmodifiableMap(shapes), file::tensor,
+                file.metadata(), resource);
+    }
+
     /** Tensors already in memory (random weights for a benchmark, converted copies in tests). */
     public static WeightSource of(String origin, Map<String, Tensor> stored) {
-        Map<String, String> renamed = stripPrefix(stored.keySet());
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        renamed.forEach((name, key) -> {
-            tensors.put(name, stored.get(key));
-            shapes.put(name, stored.get(key).shape());
-        });
-        return new WeightSource(origin, Collections.unmodifiableMap(shapes), tensors::get, Map.of(), () -> { });
+        stored.forEach((key, t) -> shapes.put(key, t.shape()));
+        return new WeightSource(origin, Collections.unmodifiableMap(shapes), stored::get, Map.of(), () -> { });
+    }
+
+    /**
+     * The same weights under model-relative names, with a bundle's prefix removed the way ComfyUI's
+     * {@code unet_prefix_from_state_dict} does: when more than five keys start with one of
+     * {@code candidates}, the most common of them is removed and keys outside it (the VAE or text
+     * encoder of a bundled checkpoint) are dropped; keys without a dot (markers such as ComfyUI's
+     * {@code scaled_fp8}) stay. With no such prefix the names are unchanged.
+     */
+    public WeightSource withPrefixRemoved(List<String> candidates) {
+        Map<String, String> renamed = stripPrefix(shapes.keySet(), candidates);
+        Map<String, long[]> renamedShapes = new LinkedHashMap<>();
+        renamed.forEach((name, stored) -> renamedShapes.put(name, shapes.get(stored)));
+        return new WeightSource(origin, Collections.unmodifiableMap(renamedShapes), name -> tensors.apply(renamed.get(name)),
+                metadata, resource);
     }
 
     /**
@@ -88,7 +102,7 @@ public final class WeightSource implements WeightReader, AutoCloseable {
     /** Where the weights come from, for messages. */
     public String origin() { return origin; }
 
-    /** Model-relative key → stored shape, without touching tensor data (for detection). */
+    /** Key → stored shape, without touching tensor data (for detection). */
     public Map<String, long[]> shapes() { return shapes; }
 
     /** The file's {@code __metadata__} (empty for in-memory sources). */
@@ -96,7 +110,17 @@ public final class WeightSource implements WeightReader, AutoCloseable {
 
     public boolean contains(String key) { return shapes.containsKey(key); }
 
-    /** The tensor under {@code key}, which must exist with exactly {@code expectedShape}. */
+    /** The stored shape of {@code key}, which must exist; reading a shape does not count as using the tensor. */
+    public long[] shape(String key) {
+        long[] shape = shapes.get(key);
+        if (shape == null) throw new WeightsException(origin + ": missing tensor '" + key + "'");
+        return shape.clone();
+    }
+
+    /**
+     * The tensor under {@code key}, which must exist with exactly {@code expectedShape}; a negative
+     * size accepts any size in that dimension (a vocabulary the file decides, say).
+     */
     @Override
     public Tensor take(String key, long... expectedShape) {
         long[] shape = shapes.get(key);
@@ -104,16 +128,16 @@ public final class WeightSource implements WeightReader, AutoCloseable {
             throw new WeightsException(origin + ": missing tensor '" + key + "' (expected shape "
                     + Arrays.toString(expectedShape) + ")");
         }
-        if (!Arrays.equals(shape, expectedShape)) {
+        if (!matches(shape, expectedShape)) {
             throw new WeightsException(origin + ": tensor '" + key + "' has shape " + Arrays.toString(shape)
                     + " but the detected model needs " + Arrays.toString(expectedShape));
         }
-        if (!tensors.apply(key).dtype().isFloatingPoint()) {
-            throw new WeightsException(origin + ": tensor '" + key + "' is " + tensors.apply(key).dtype()
-                    + ", not a floating-point weight");
+        Tensor t = tensors.apply(key);
+        if (!t.dtype().isFloatingPoint()) {
+            throw new WeightsException(origin + ": tensor '" + key + "' is " + t.dtype() + ", not a floating-point weight");
         }
         used.add(key);
-        return tensors.apply(key);
+        return t;
     }
 
     /**
@@ -157,11 +181,19 @@ public final class WeightSource implements WeightReader, AutoCloseable {
         }
     }
 
-    /** Model-relative name → stored name, after removing the dominant known prefix (if any). */
-    static Map<String, String> stripPrefix(Set<String> names) {
+    private static boolean matches(long[] shape, long[] expected) {
+        if (shape.length != expected.length) return false;
+        for (int i = 0; i < shape.length; i++) {
+            if (expected[i] >= 0 && expected[i] != shape[i]) return false;
+        }
+        return true;
+    }
+
+    /** Model-relative name → stored name, after removing the dominant candidate prefix (if any). */
+    private static Map<String, String> stripPrefix(Set<String> names, List<String> candidates) {
         String best = null;
         long bestCount = 5; // ComfyUI requires more than five keys
-        for (String prefix : KNOWN_PREFIXES) {
+        for (String prefix : candidates) {
             long n = names.stream().filter(k -> k.startsWith(prefix)).count();
             if (n > bestCount) {
                 best = prefix;

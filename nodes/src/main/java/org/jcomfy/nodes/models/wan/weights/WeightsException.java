@@ -1,7 +1,10 @@
 package org.jcomfy.nodes.models.wan.weights;
 
-/** A checkpoint that does not fit the model: missing, unexpected or mis-shaped tensors. */
-public final class WeightsException extends RuntimeException {
+/**
+ * A checkpoint that does not fit the model: missing, unexpected or mis-shaped tensors. An
+ * {@link IllegalArgumentException}, like the other "this file is not that model" errors of detection.
+ */
+public final class WeightsException extends IllegalArgumentException {
     public WeightsException(String message) {
         super(message);
     }

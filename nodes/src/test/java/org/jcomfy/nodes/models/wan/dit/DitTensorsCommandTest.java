@@ -32,7 +32,7 @@ class DitTensorsCommandTest {
     @Test
     void a_missing_input_is_named(@TempDir Path dir) {
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> DitTensorsCommand.run(WanTinyGolden.WEIGHTS, WanTinyGolden.WEIGHTS, dir.resolve("o.safetensors")));
+                () -> DitTensorsCommand.run(WanTinyGolden.WEIGHTS, WanTinyGolden.WEIGHTS, dir.resolve("o.safetensors"), WanTinyGolden.kernels()));
         assertTrue(e.getMessage().contains("missing input tensor 'x'"), e.getMessage());
     }
 }

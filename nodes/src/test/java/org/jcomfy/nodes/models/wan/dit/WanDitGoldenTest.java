@@ -1,7 +1,6 @@
 package org.jcomfy.nodes.models.wan.dit;
 
 import static org.jcomfy.nodes.models.wan.dit.WanTinyGolden.assertClose;
-import static org.jcomfy.nodes.models.wan.dit.WanTinyGolden.batched;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.ActivationRecorder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class WanDitGoldenTest {
     void every_intermediate_and_the_output_match_the_official_model() {
         Map<String, Tensor> recorded = new LinkedHashMap<>();
         ActivationRecorder all = ActivationRecorder.into(recorded);
-        dit.model().forward(batched(inputs.tensor("x")), timestep("t"), batched(inputs.tensor("context")), all);
+        dit.model().forward(inputs.tensor("x").batchOfOne(), timestep("t"), inputs.tensor("context").batchOfOne(), all);
 
         Set<String> compared = new TreeSet<>();
         for (String name : golden.names()) {
@@ -59,7 +59,7 @@ class WanDitGoldenTest {
             Tensor expected = golden.tensor(name);
             Tensor actual = recorded.get(name);
             assertTrue(actual != null, "the forward pass did not record '" + name + "'");
-            if (name.equals("output")) expected = batched(expected);
+            if (name.equals("output")) expected = expected.batchOfOne();
             assertClose(name, actual, expected, WanTinyGolden.TOLERANCE);
             compared.add(name);
         }
@@ -69,41 +69,42 @@ class WanDitGoldenTest {
 
     @Test
     void a_small_timestep_matches_the_official_output() {
-        Tensor out = dit.model().forward(batched(inputs.tensor("x")), timestep("t_small"), batched(inputs.tensor("context")));
-        assertClose("output_t37", out, batched(golden.tensor("output_t37")), WanTinyGolden.TOLERANCE);
+        Tensor out = dit.model().forward(inputs.tensor("x").batchOfOne(), timestep("t_small"),
+                inputs.tensor("context").batchOfOne());
+        assertClose("output_t37", out, golden.tensor("output_t37").batchOfOne(), WanTinyGolden.TOLERANCE);
     }
 
     @Test
     void the_negative_context_and_classifier_free_guidance_match_the_official_outputs() {
         // Cond and uncond in one batch of 2: per-sample contexts of different lengths, padded to text_len.
         WanModel model = dit.model();
-        Tensor x = batched(inputs.tensor("x"));
-        Tensor cond = model.forward(x, timestep("t"), batched(inputs.tensor("context")));
-        Tensor uncond = model.forward(x, timestep("t"), batched(inputs.tensor("context_null")));
-        assertClose("output", cond, batched(golden.tensor("output")), WanTinyGolden.TOLERANCE);
-        assertClose("output_uncond", uncond, batched(golden.tensor("output_uncond")), WanTinyGolden.TOLERANCE);
+        Tensor x = inputs.tensor("x").batchOfOne();
+        Tensor cond = model.forward(x, timestep("t"), inputs.tensor("context").batchOfOne());
+        Tensor uncond = model.forward(x, timestep("t"), inputs.tensor("context_null").batchOfOne());
+        assertClose("output", cond, golden.tensor("output").batchOfOne(), WanTinyGolden.TOLERANCE);
+        assertClose("output_uncond", uncond, golden.tensor("output_uncond").batchOfOne(), WanTinyGolden.TOLERANCE);
 
         float g = inputs.tensor("guide_scale").getFloat(0);
         var k = WanTinyGolden.kernels();
         Tensor cfg = k.add(uncond, k.scale(k.sub(cond, uncond), g));
-        assertClose("output_cfg5", cfg, batched(golden.tensor("output_cfg5")), WanTinyGolden.TOLERANCE);
+        assertClose("output_cfg5", cfg, golden.tensor("output_cfg5").batchOfOne(), WanTinyGolden.TOLERANCE);
     }
 
     @Test
     void a_batch_gives_each_sample_its_own_timestep_and_context() {
         var k = WanTinyGolden.kernels();
-        Tensor x = batched(inputs.tensor("x"));
+        Tensor x = inputs.tensor("x").batchOfOne();
         // Contexts of 7 and 5 rows padded to a common 7 (zero rows are what the model adds anyway).
-        Tensor cond = batched(inputs.tensor("context"));
-        Tensor uncond = k.pad(batched(inputs.tensor("context_null")), new long[3], new long[] {0, 2, 0}, 0f);
+        Tensor cond = inputs.tensor("context").batchOfOne();
+        Tensor uncond = k.pad(inputs.tensor("context_null").batchOfOne(), new long[3], new long[] {0, 2, 0}, 0f);
         double t = timestep("t")[0], tSmall = timestep("t_small")[0];
 
         Tensor out = dit.model().forward(k.concat(List.of(x, x, x), 0), new double[] {t, t, tSmall},
                 k.concat(List.of(cond, uncond, cond), 0));
 
-        assertClose("sample 0", batched(out.select(0)), batched(golden.tensor("output")), WanTinyGolden.TOLERANCE);
-        assertClose("sample 1", batched(out.select(1)), batched(golden.tensor("output_uncond")), WanTinyGolden.TOLERANCE);
-        assertClose("sample 2", batched(out.select(2)), batched(golden.tensor("output_t37")), WanTinyGolden.TOLERANCE);
+        assertClose("sample 0", out.narrow(0, 1), golden.tensor("output").batchOfOne(), WanTinyGolden.TOLERANCE);
+        assertClose("sample 1", out.narrow(1, 2), golden.tensor("output_uncond").batchOfOne(), WanTinyGolden.TOLERANCE);
+        assertClose("sample 2", out.narrow(2, 3), golden.tensor("output_t37").batchOfOne(), WanTinyGolden.TOLERANCE);
     }
 
     private static double[] timestep(String name) {

@@ -1,7 +1,6 @@
 package org.jcomfy.nodes.models.wan.dit;
 
 import static org.jcomfy.nodes.models.wan.dit.WanTinyGolden.assertClose;
-import static org.jcomfy.nodes.models.wan.dit.WanTinyGolden.batched;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.ActivationRecorder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,12 +36,12 @@ class WanDitImageToVideoTest {
 
             Map<String, Tensor> recorded = new HashMap<>();
             ActivationRecorder rec = ActivationRecorder.into(recorded);
-            Tensor out = dit.model().forward(batched(in.tensor("x")), new double[] {in.tensor("t").getDouble(0)},
-                    batched(in.tensor("context")), batched(in.tensor("clip")), rec);
+            Tensor out = dit.model().forward(in.tensor("x").batchOfOne(), new double[] {in.tensor("t").getDouble(0)},
+                    in.tensor("context").batchOfOne(), in.tensor("clip").batchOfOne(), rec);
 
             assertClose("context_image", recorded.get("context_image"), golden.tensor("context_image"), WanTinyGolden.TOLERANCE);
             assertClose("block0_out", recorded.get("block0_out"), golden.tensor("block0_out"), WanTinyGolden.TOLERANCE);
-            assertClose("output", out, batched(golden.tensor("output")), WanTinyGolden.TOLERANCE);
+            assertClose("output", out, golden.tensor("output").batchOfOne(), WanTinyGolden.TOLERANCE);
         }
     }
 
@@ -51,8 +51,8 @@ class WanDitImageToVideoTest {
         Path dir = Path.of(getClass().getResource("/golden/wan-" + kind + "-tiny/weights.safetensors").toURI()).getParent();
         try (WanDit.Loaded dit = WanDit.load(dir.resolve("weights.safetensors"), WanTinyGolden.kernels());
              SafeTensorsFile in = SafeTensorsFile.open(dir.resolve("inputs.safetensors"))) {
-            var e = assertThrows(IllegalArgumentException.class, () -> dit.model().forward(batched(in.tensor("x")),
-                    new double[] {1}, batched(in.tensor("context"))));
+            var e = assertThrows(IllegalArgumentException.class, () -> dit.model().forward(in.tensor("x").batchOfOne(),
+                    new double[] {1}, in.tensor("context").batchOfOne()));
             assertTrue(e.getMessage().contains("needs CLIP image features [1, 257, 40], got none"), e.getMessage());
         }
     }

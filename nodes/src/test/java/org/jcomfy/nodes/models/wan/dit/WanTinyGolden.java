@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorMetrics;
 
 /** Paths and comparison helpers for {@code testdata/golden/wan-tiny} (see its README.md). */
 final class WanTinyGolden {
@@ -22,29 +23,9 @@ final class WanTinyGolden {
         return Devices.cpu().kernels();
     }
 
-    /** ‖actual − expected‖₂ / ‖expected‖₂, accumulated in double. */
-    static double relativeL2(Tensor actual, Tensor expected) {
-        double diff = 0, norm = 0;
-        for (long i = 0, n = expected.numel(); i < n; i++) {
-            double e = expected.getDouble(i), a = actual.getDouble(i);
-            diff += (a - e) * (a - e);
-            norm += e * e;
-        }
-        return Math.sqrt(diff) / Math.sqrt(norm);
-    }
-
     static void assertClose(String name, Tensor actual, Tensor expected, double tolerance) {
         assertArrayEquals(expected.shape(), actual.shape(), name + ": shape");
-        double err = relativeL2(actual, expected);
+        double err = TensorMetrics.relativeL2(actual, expected);
         assertTrue(err <= tolerance, name + ": relative L2 error " + err + " > " + tolerance);
-    }
-
-    /** Adds a leading batch dimension of 1. */
-    static Tensor batched(Tensor t) {
-        long[] s = t.shape();
-        long[] out = new long[s.length + 1];
-        out[0] = 1;
-        System.arraycopy(s, 0, out, 1, s.length);
-        return t.reshape(out);
     }
 }

@@ -1,7 +1,6 @@
 package org.jcomfy.nodes.models.wan.dit;
 
 import static org.jcomfy.nodes.models.wan.dit.WanTinyGolden.assertClose;
-import static org.jcomfy.nodes.models.wan.dit.WanTinyGolden.batched;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.io.SafeTensorsWriter;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorMetrics;
 import org.jcomfy.nodes.models.wan.weights.WeightsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +26,7 @@ class WanWeightsLoadingTest {
     @Test
     void a_comfyui_file_with_the_diffusion_model_prefix_and_other_models_beside_it_loads() throws Exception {
         Path file = rewritePrefixed("bundled.safetensors", "model.diffusion_model.");
-        assertClose("output", run(file), batched(golden("output")), WanTinyGolden.TOLERANCE);
+        assertClose("output", run(file), golden("output").batchOfOne(), WanTinyGolden.TOLERANCE);
     }
 
     @Test
@@ -35,7 +35,7 @@ class WanWeightsLoadingTest {
         try (WanDit.Loaded dit = WanDit.load(file, WanTinyGolden.kernels())) {
             assertEquals(DType.BF16, dit.model().weights().blocks().get(0).ffn1().weight().dtype());
         }
-        double err = WanTinyGolden.relativeL2(run(file), batched(golden("output")));
+        double err = TensorMetrics.relativeL2(run(file), golden("output").batchOfOne());
         assertTrue(err < 1e-2, "bf16 relative error " + err);
         assertTrue(err > 1e-5, "bf16 weights cannot give float32 accuracy; were they widened on load? " + err);
     }
@@ -65,7 +65,7 @@ class WanWeightsLoadingTest {
             out.put("scaled_fp8", Tensor.zeros(DType.F8_E4M3FN, 0));
             Path file = dir.resolve("fp8_scaled.safetensors");
             SafeTensorsWriter.write(file, out, f.metadata());
-            double err = WanTinyGolden.relativeL2(run(file), batched(golden("output")));
+            double err = TensorMetrics.relativeL2(run(file), golden("output").batchOfOne());
             assertTrue(err < 0.1, "fp8 relative error " + err);
         }
     }
@@ -100,8 +100,8 @@ class WanWeightsLoadingTest {
     private Tensor run(Path weights) {
         try (WanDit.Loaded dit = WanDit.load(weights, WanTinyGolden.kernels());
              SafeTensorsFile in = SafeTensorsFile.open(WanTinyGolden.INPUTS)) {
-            return dit.model().forward(batched(in.tensor("x")), new double[] {in.tensor("t").getDouble(0)},
-                    batched(in.tensor("context"))).copy();
+            return dit.model().forward(in.tensor("x").batchOfOne(), new double[] {in.tensor("t").getDouble(0)},
+                    in.tensor("context").batchOfOne()).copy();
         }
     }
 

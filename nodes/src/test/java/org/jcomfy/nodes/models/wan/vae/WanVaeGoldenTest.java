@@ -12,6 +12,9 @@ import java.util.Map;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorMetrics;
+import org.jcomfy.nodes.models.ActivationRecorder;
+import org.jcomfy.nodes.models.ProgressListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,11 +51,11 @@ class WanVaeGoldenTest {
         WanLatentScaling scaling = new WanLatentScaling(inputs.tensor("latents_mean"), inputs.tensor("latents_std"));
 
         decodeChunks = new TraceCollector(k);
-        decoded = vae.decode(scaling.denormalise(inputs.tensor("z"), k), decodeChunks);
+        decoded = vae.decode(scaling.denormalise(inputs.tensor("z"), k), decodeChunks, decodeChunks);
         decodeTrace = decodeChunks.concatenated();
 
         encodeChunks = new TraceCollector(k);
-        encodedMu = scaling.normalise(vae.encode(inputs.tensor("video"), encodeChunks), k);
+        encodedMu = scaling.normalise(vae.encode(inputs.tensor("video"), encodeChunks, encodeChunks), k);
         encodeTrace = encodeChunks.concatenated();
     }
 
@@ -125,24 +128,13 @@ class WanVaeGoldenTest {
     static void assertClose(String name, Tensor expected, Tensor actual) {
         assertTrue(actual != null, name + " was not recorded");
         assertEquals(expected.numel(), actual.numel(), name + ": element count");
-        double err = relativeL2(expected, actual);
+        double err = TensorMetrics.relativeL2(actual, expected);
         System.out.printf("wanvae-tiny %-36s relative L2 %.3e%n", name, err);
         assertTrue(err <= TOLERANCE, name + ": relative L2 " + err + " > " + TOLERANCE);
     }
 
-    static double relativeL2(Tensor expected, Tensor actual) {
-        float[] e = expected.toFloatArray(), a = actual.toFloatArray();
-        double diff = 0, norm = 0;
-        for (int i = 0; i < e.length; i++) {
-            double d = (double) a[i] - e[i];
-            diff += d * d;
-            norm += (double) e[i] * e[i];
-        }
-        return Math.sqrt(diff / Math.max(norm, 1e-30));
-    }
-
-    /** Collects per-chunk trace values and joins them along time, as the golden hooks did. */
-    static final class TraceCollector implements WanVaeTrace {
+    /** Collects per-chunk recorded values and progress calls; joins the values along time, as the golden hooks did. */
+    static final class TraceCollector implements ActivationRecorder, ProgressListener {
         private final Kernels k;
         private final Map<String, List<Tensor>> chunks = new LinkedHashMap<>();
         final List<String> progress = new ArrayList<>();
@@ -150,12 +142,15 @@ class WanVaeGoldenTest {
         TraceCollector(Kernels k) { this.k = k; }
 
         @Override
-        public void record(String name, Tensor value) {
+        public boolean wants(String name) { return true; }
+
+        @Override
+        public void accept(String name, Tensor value) {
             chunks.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
         }
 
         @Override
-        public void chunkDone(long done, long total) {
+        public void progress(long done, long total) {
             progress.add(done + "/" + total);
         }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jcomfy.backend.tensor.DType;
@@ -12,6 +13,7 @@ import org.jcomfy.backend.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class WeightSourceTest {
+    private static final List<String> COMFY = List.of("model.diffusion_model.", "model.model.", "net.");
 
     @Test
     void the_dominant_comfyui_prefix_is_stripped_and_other_models_in_the_file_are_ignored() {
@@ -19,7 +21,7 @@ class WeightSourceTest {
         for (int i = 0; i < 6; i++) stored.put("model.diffusion_model.blocks." + i + ".w", Tensor.zeros(DType.F32, 2));
         stored.put("first_stage_model.decoder.conv1.weight", Tensor.zeros(DType.F32, 2));
         stored.put("scaled_fp8", Tensor.zeros(DType.F8_E4M3FN, 0));
-        WeightSource source = WeightSource.of("bundle", stored);
+        WeightSource source = WeightSource.of("bundle", stored).withPrefixRemoved(COMFY);
         assertTrue(source.contains("blocks.0.w"));
         assertTrue(source.contains("scaled_fp8"), "top-level markers stay visible");
         assertEquals(7, source.shapes().size());
@@ -30,7 +32,7 @@ class WeightSourceTest {
         Map<String, Tensor> stored = new LinkedHashMap<>();
         for (int i = 0; i < 5; i++) stored.put("net.blocks." + i + ".w", Tensor.zeros(DType.F32, 2));
         assertEquals(Set.of("net.blocks.0.w", "net.blocks.1.w", "net.blocks.2.w", "net.blocks.3.w", "net.blocks.4.w"),
-                WeightSource.of("small", stored).shapes().keySet());
+                WeightSource.of("small", stored).withPrefixRemoved(COMFY).shapes().keySet());
     }
 
     @Test
@@ -55,5 +57,21 @@ class WeightSourceTest {
         source.requireAllUsed(k -> k.endsWith(".scale_input"));
         var e = assertThrows(WeightsException.class, () -> source.requireAllUsed(k -> false));
         assertTrue(e.getMessage().contains("1 unexpected tensor(s), e.g. [a.scale_input]"), e.getMessage());
+    }
+
+    @Test
+    void a_negative_expected_size_accepts_any_size_in_that_dimension_only() {
+        WeightSource source = WeightSource.of("f.safetensors", Map.of("embedding.weight", Tensor.zeros(DType.F32, 7, 4)));
+        assertEquals(7, source.take("embedding.weight", -1, 4).dim(0));
+        var e = assertThrows(WeightsException.class, () -> source.take("embedding.weight", -1, 5));
+        assertTrue(e.getMessage().contains("'embedding.weight' has shape [7, 4] but the detected model needs [-1, 5]"), e.getMessage());
+    }
+
+    @Test
+    void reading_a_shape_does_not_count_as_using_the_tensor() {
+        WeightSource source = WeightSource.of("f.safetensors", Map.of("q.weight", Tensor.zeros(DType.F32, 3, 2)));
+        assertEquals(List.of(3L, 2L), java.util.Arrays.stream(source.shape("q.weight")).boxed().toList());
+        assertThrows(WeightsException.class, () -> source.requireAllUsed(k -> false));
+        assertThrows(WeightsException.class, () -> source.shape("k.weight"));
     }
 }

@@ -1,0 +1,35 @@
+package org.jcomfy.nodes.acceleration;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+import org.jcomfy.nodes.models.DenoisingRun;
+import org.jcomfy.nodes.models.GuidanceBranch;
+
+/** The {@code jcomfy.cache_report} body: the method, its settings and each branch's counts. */
+final class CacheReports {
+    private CacheReports() {}
+
+    static <S> Map<String, Object> report(Record policy, String method, DenoisingRun run, Class<S> stateType,
+                                          Function<S, CacheCounts> counts, ToIntFunction<CacheCounts> reusedUnits) {
+        Map<String, Object> branches = new LinkedHashMap<>();
+        double saved = 0;
+        for (GuidanceBranch b : GuidanceBranch.values()) {
+            S state = run.existingState(b, policy, stateType);
+            if (state == null) continue;
+            CacheCounts c = counts.apply(state);
+            double s = c.estimatedSecondsSaved(reusedUnits.applyAsInt(c));
+            saved += s;
+            branches.put(b.name().toLowerCase(), c.json(s));
+        }
+        if (branches.isEmpty()) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", method);
+        m.put("settings", policy.toString());
+        m.put("steps", run.steps());
+        m.put("branches", branches);
+        m.put("estimated_seconds_saved", Math.round(saved * 1000) / 1000.0);
+        return m;
+    }
+}
