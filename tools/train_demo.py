@@ -5,8 +5,8 @@ Developer tool (Debian python3-torch), never used by the product or its tests:
   /usr/bin/python3 tools/train_demo.py --check              # PyTorch models vs ../shared/golden
   /usr/bin/python3 tools/train_demo.py --out DIR [--minutes-vae M --minutes-dit M]
 
-World: 64x64, 17 frames; a red/green/blue/yellow circle/square/triangle moving left/right/up/down
-on a black or white background; caption "a red circle moving right on a black background".
+World: 64x64, 9 frames; a red/green/blue circle/square/triangle moving left/right/up/down
+on a black background; caption "a red circle moving right on a black background".
 The text encoder is the demo UMT5 (random, frozen): captions are encoded by jcomfy itself
 (tools/DemoCaptionEmbeddings.java, needs `./jcomfy build`), so the DiT learns the exact
 conditioning CLIPTextEncode gives it. Caption dropout uses the empty prompt's embedding.
@@ -39,13 +39,13 @@ WAN21_MEAN = [-0.7571, -0.7089, -0.9113, 0.1075, -0.1745, 0.9653, -0.1517, 1.550
 WAN21_STD = [2.8184, 1.4541, 2.3275, 2.6558, 1.2196, 1.7708, 2.6052, 2.0743,
              3.2687, 2.1526, 2.8652, 1.5579, 1.6382, 1.1253, 2.8251, 1.9160]
 
-COLOURS = {"red": (0.9, 0.1, 0.1), "green": (0.1, 0.8, 0.2), "blue": (0.15, 0.3, 0.95), "yellow": (0.95, 0.85, 0.1)}
+COLOURS = {"red": (0.9, 0.1, 0.1), "green": (0.1, 0.8, 0.2), "blue": (0.15, 0.3, 0.95)}
 SHAPES = ["circle", "square", "triangle"]
 MOTIONS = {"right": (1, 0), "left": (-1, 0), "down": (0, 1), "up": (0, -1)}
-BACKGROUNDS = {"black": (0.05, 0.05, 0.05), "white": (0.95, 0.95, 0.95)}
-SIZE, FRAMES, SPEED, RADIUS = 64, 17, 2.0, 9.0
-DIT = dict(dim=256, ffn_dim=512, layers=3, heads=2, freq_dim=256, text_dim=64)
-VAE_DIM = 8
+BACKGROUNDS = {"black": (0.05, 0.05, 0.05)}
+SIZE, FRAMES, SPEED, RADIUS = 64, 9, 3.0, 9.0
+DIT = dict(dim=128, ffn_dim=256, layers=2, heads=1, freq_dim=256, text_dim=64)
+VAE_DIM = 4
 TEXT_LEN = 512
 SHIFT = 3.0
 
@@ -194,7 +194,7 @@ def train_vae(minutes, rng, log):
     budget = minutes * 60
     while time.time() - t0 < budget:
         x, _ = clip_batch(caps, rng, 2)
-        start = int(rng.integers(0, 13))
+        start = int(rng.integers(0, FRAMES - 4))
         x = x[:, :, start:start + 5]
         mu = vae.encode_raw(x)
         z = mu + 0.05 * mu.detach().std() * torch.randn_like(mu)
