@@ -1,0 +1,346 @@
+#!/usr/bin/python3
+"""Trains jcomfy's demo models: a tiny Wan2.1 VAE and DiT on a synthetic world of moving shapes.
+
+Developer tool (Debian python3-torch), never used by the product or its tests:
+  /usr/bin/python3 tools/train_demo.py --check              # PyTorch models vs ../shared/golden
+  /usr/bin/python3 tools/train_demo.py --out DIR [--minutes-vae M --minutes-dit M]
+
+World: 64x64, 9 frames; a red/green/blue circle/square/triangle moving left/right/up/down
+on a black background; caption "a red circle moving right on a black background".
+The text encoder is the demo UMT5 (random, frozen): captions are encoded by jcomfy itself
+(tools/DemoCaptionEmbeddings.java, needs `./jcomfy build`), so the DiT learns the exact
+conditioning CLIPTextEncode gives it. Caption dropout uses the empty prompt's embedding.
+
+Latent statistics: jcomfy, like ComfyUI, normalises latents with Wan2.1's fixed 16 means/stds
+(latent_formats.Wan21); a VAE file carries none. After training, the VAE's 1x1 convs conv1 (mu
+rows) and conv2 are rescaled exactly so that raw latents have those means/stds on the data.
+"""
+import argparse
+import json
+import math
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_demo_models import WanDiT, WanVAE  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GOLDEN = os.path.join(ROOT, "testdata", "golden")
+WAN21_MEAN = [-0.7571, -0.7089, -0.9113, 0.1075, -0.1745, 0.9653, -0.1517, 1.5508,
+              0.4134, -0.0715, 0.5517, -0.3632, -0.1922, -0.9497, 0.2503, -0.2921]
+WAN21_STD = [2.8184, 1.4541, 2.3275, 2.6558, 1.2196, 1.7708, 2.6052, 2.0743,
+             3.2687, 2.1526, 2.8652, 1.5579, 1.6382, 1.1253, 2.8251, 1.9160]
+
+COLOURS = {"red": (0.9, 0.1, 0.1), "green": (0.1, 0.8, 0.2), "blue": (0.15, 0.3, 0.95)}
+SHAPES = ["circle", "square", "triangle"]
+MOTIONS = {"right": (1, 0), "left": (-1, 0), "down": (0, 1), "up": (0, -1)}
+BACKGROUNDS = {"black": (0.05, 0.05, 0.05)}
+SIZE, FRAMES, SPEED, RADIUS = 64, 9, 3.0, 9.0
+DIT = dict(dim=128, ffn_dim=256, layers=2, heads=1, freq_dim=256, text_dim=64)
+VAE_DIM = 4
+TEXT_LEN = 512
+SHIFT = 3.0
+
+# ----------------------------------------------------------------------------- safetensors
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    types = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "F16": np.float16}
+    out = {}
+    for k, v in header.items():
+        if k == "__metadata__":
+            continue
+        a, b = v["data_offsets"]
+        out[k] = torch.from_numpy(np.frombuffer(data[a:b], dtype=types[v["dtype"]]).reshape(v["shape"]).copy())
+    return out
+
+
+def write_safetensors(path, tensors, metadata):
+    names = {np.dtype(np.float32): "F32", np.dtype(np.float16): "F16"}
+    header, blobs, off = {"__metadata__": metadata}, [], 0
+    for k, t in tensors.items():
+        a = np.ascontiguousarray(t.detach().cpu().numpy())
+        header[k] = {"dtype": names[a.dtype], "shape": list(a.shape), "data_offsets": [off, off + a.nbytes]}
+        blobs.append(a.tobytes())
+        off += a.nbytes
+    h = json.dumps(header).encode()
+    h += b" " * (-len(h) % 8)
+    with open(path + ".tmp", "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h)
+        for b in blobs:
+            f.write(b)
+    os.replace(path + ".tmp", path)
+
+
+# ----------------------------------------------------------------------------- golden check
+
+
+def rel(a, b):
+    return (torch.linalg.norm((a.double() - b.double()).flatten()) / torch.linalg.norm(b.double().flatten())).item()
+
+
+def check():
+    torch.set_num_threads(2)
+    ok = True
+    g = os.path.join(GOLDEN, "wan-tiny")
+    cfg = json.load(open(os.path.join(g, "config.json")))
+    w, inp, act = (read_safetensors(os.path.join(g, n + ".safetensors")) for n in ("weights", "inputs", "activations"))
+    dit = WanDiT(cfg["dim"], cfg["ffn_dim"], cfg["num_layers"], cfg["num_heads"], cfg["freq_dim"], cfg["text_dim"])
+    dit.load_state_dict(w)
+    dit.eval()
+
+    def ctx(c):
+        return F.pad(c, (0, 0, 0, cfg["text_len"] - c.shape[0]))[None]
+
+    def compact(c):
+        # the training form: real rows + one row standing for all padding rows
+        n = cfg["text_len"] - c.shape[0]
+        return F.pad(c, (0, 0, 0, 1))[None], torch.tensor([[0.0] * c.shape[0] + [math.log(n)]])
+
+    with torch.no_grad():
+        for name, t, c in (("output", inp["t"], inp["context"]), ("output_t37", inp["t_small"], inp["context"]),
+                           ("output_uncond", inp["t"], inp["context_null"])):
+            e = rel(dit(inp["x"][None], t.double(), ctx(c))[0], act[name])
+            cc, bias = compact(c)
+            e2 = rel(dit(inp["x"][None], t.double(), cc, bias)[0], act[name])
+            print(f"wan-tiny {name}: rel L2 {e:.2e} (compact context {e2:.2e})")
+            ok &= e <= 1e-5 and e2 <= 1e-5
+    g = os.path.join(GOLDEN, "wanvae-tiny")
+    w, inp, act = (read_safetensors(os.path.join(g, n + ".safetensors")) for n in ("weights", "inputs", "activations"))
+    vae = WanVAE(json.load(open(os.path.join(g, "config.json")))["dim"])
+    vae.load_state_dict(w)
+    mean, std = inp["latents_mean"].view(1, 16, 1, 1, 1), inp["latents_std"].view(1, 16, 1, 1, 1)
+    with torch.no_grad():
+        d = vae.decode_raw(inp["z"][None] / (1 / std) + mean)[0]
+        e = rel(d, act["decoded_raw"])
+        print(f"wanvae-tiny decoded_raw: rel L2 {e:.2e}")
+        ok &= e <= 1e-5
+        mu = (vae.encode_raw(inp["video"][None]) - mean) * (1 / std)
+        e = rel(mu[0], act["encoded_mu"])
+        print(f"wanvae-tiny encoded_mu: rel L2 {e:.2e}")
+        ok &= e <= 1e-5
+    print("golden check", "PASSED" if ok else "FAILED")
+    return ok
+
+
+# ----------------------------------------------------------------------------- the synthetic world
+
+
+def captions():
+    return [f"a {c} {s} moving {m} on a {b} background" for b in BACKGROUNDS for c in COLOURS for s in SHAPES for m in MOTIONS]
+
+
+def render(caption, rng):
+    """[3, FRAMES, SIZE, SIZE] in [-1, 1]; 2x supersampled edges."""
+    words = caption.split()
+    colour, shape, motion, bg = words[1], words[2], words[4], words[7]
+    dx, dy = MOTIONS[motion]
+    travel = SPEED * (FRAMES - 1)
+    along = rng.uniform(RADIUS + 2, SIZE - RADIUS - 2 - travel)
+    across = rng.uniform(RADIUS + 4, SIZE - RADIUS - 4)
+    s = 2 * SIZE
+    yy, xx = np.mgrid[0:s, 0:s] / 2.0 + 0.25
+    video = np.empty((3, FRAMES, SIZE, SIZE), np.float32)
+    for f in range(FRAMES):
+        p = along + SPEED * f
+        cx = (p if dx > 0 else SIZE - p) if dx else across
+        cy = (p if dy > 0 else SIZE - p) if dy else across
+        u, v = xx - cx, yy - cy
+        if shape == "circle":
+            m = u * u + v * v <= RADIUS ** 2
+        elif shape == "square":
+            m = (np.abs(u) <= 0.85 * RADIUS) & (np.abs(v) <= 0.85 * RADIUS)
+        else:
+            m = (v <= 0.8 * RADIUS) & (v >= -RADIUS + 2 * np.abs(u) * 1.0)
+        cov = m.reshape(SIZE, 2, SIZE, 2).mean(axis=(1, 3))
+        for ch in range(3):
+            video[ch, f] = BACKGROUNDS[bg][ch] * (1 - cov) + COLOURS[colour][ch] * cov
+    return video * 2 - 1
+
+
+def clip_batch(caps, rng, n):
+    idx = rng.integers(0, len(caps), n)
+    return torch.from_numpy(np.stack([render(caps[i], rng) for i in idx])), idx
+
+
+# ----------------------------------------------------------------------------- training
+
+
+def bar(i, n, t0, text):
+    done = int(30 * i / n)
+    el = time.time() - t0
+    sys.stdout.write(f"\r[{'#' * done}{'.' * (30 - done)}] {i}/{n} {el:6.0f}s {text}   ")
+    sys.stdout.flush()
+
+
+def train_vae(minutes, rng, log):
+    torch.manual_seed(1)
+    vae = WanVAE(VAE_DIM)
+    opt = torch.optim.AdamW(vae.parameters(), lr=2e-3, weight_decay=0.0)
+    caps = captions()
+    t0, i, ema = time.time(), 0, None
+    budget = minutes * 60
+    while time.time() - t0 < budget:
+        x, _ = clip_batch(caps, rng, 2)
+        start = int(rng.integers(0, FRAMES - 4))
+        x = x[:, :, start:start + 5]
+        mu = vae.encode_raw(x)
+        z = mu + 0.05 * mu.detach().std() * torch.randn_like(mu)
+        y = vae.decode_raw(z)
+        loss = F.mse_loss(y, x) + 0.5 * F.l1_loss(y, x) + 1e-4 * mu.pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        i += 1
+        ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
+        bar(min(time.time() - t0, budget), budget, t0, f"VAE step {i} loss {ema:.4f}")
+    print()
+    log["vae_steps"], log["vae_loss"] = i, ema
+    return vae
+
+
+def fold_latent_stats(vae, rng):
+    """Rescales conv1's mu rows and conv2 so raw latents have Wan2.1's per-channel mean/std."""
+    caps = captions()
+    with torch.no_grad():
+        mus = torch.cat([vae.encode_raw(clip_batch(caps, rng, 8)[0]) for _ in range(8)])
+        m = mus.mean(dim=(0, 2, 3, 4))
+        s = mus.std(dim=(0, 2, 3, 4)).clamp_min(1e-3)
+        tm, ts = torch.tensor(WAN21_MEAN), torch.tensor(WAN21_STD)
+        a = ts / s  # mu' = a * (mu - m) + tm
+        w, b = vae.conv1.weight, vae.conv1.bias
+        w[:16] *= a.view(16, 1, 1, 1, 1)
+        b[:16] = a * (b[:16] - m) + tm
+        # conv2 sees mu' ; feed it (mu' - tm)/a + m
+        w2, b2 = vae.conv2.weight, vae.conv2.bias
+        b2 += (w2[:, :, 0, 0, 0] @ (m - tm / a))
+        w2 /= a.view(1, 16, 1, 1, 1)
+
+
+def encode_captions(caps):
+    jar = os.path.join(ROOT, "server", "target", "server-0.1.0-SNAPSHOT.jar")
+    java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "caps.txt"), "w") as f:
+            f.write("\n".join(caps) + "\n")
+        subprocess.run([java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                        "-cp", jar + ":" + os.path.join(ROOT, "server", "target", "lib", "*"),
+                        os.path.join(ROOT, "tools", "DemoCaptionEmbeddings.java"),
+                        os.path.join(d, "caps.txt"), os.path.join(d, "emb.safetensors")],
+                       check=True, stderr=subprocess.DEVNULL)
+        t = read_safetensors(os.path.join(d, "emb.safetensors"))
+    return [t[f"emb.{i}"][0, :int(t[f"tokens.{i}"][0])] for i in range(len(caps))]
+
+
+def compact_context(embs, idx):
+    """Real rows of each caption + one row for its TEXT_LEN - n padding rows (exact, see WanDiT.forward)."""
+    n = max(embs[i].shape[0] for i in idx) + 1
+    ctx = torch.zeros(len(idx), n, embs[0].shape[1])
+    bias = torch.full((len(idx), n), float("-inf"))
+    for j, i in enumerate(idx):
+        k = embs[i].shape[0]
+        ctx[j, :k] = embs[i]
+        bias[j, :k] = 0
+        bias[j, k] = math.log(TEXT_LEN - k)
+    return ctx, bias
+
+
+def train_dit(latents, lat_caps, embs, empty, minutes, log):
+    torch.manual_seed(2)
+    dit = WanDiT(**DIT)
+    dit.rope_dtype = torch.float32
+    opt = torch.optim.AdamW(dit.parameters(), lr=3e-4, weight_decay=0.0)
+    g = torch.Generator().manual_seed(3)
+    all_embs = embs + [empty]
+    t0, i, ema = time.time(), 0, None
+    budget = minutes * 60
+    while time.time() - t0 < budget:
+        pick = torch.randint(0, latents.shape[0], (16,), generator=g)
+        x0 = latents[pick]
+        idx = [len(embs) if torch.rand(1, generator=g).item() < 0.1 else int(lat_caps[p]) for p in pick]
+        ctx, bias = compact_context(all_embs, idx)
+        u = torch.rand(16, generator=g)
+        sigma = SHIFT * u / (1 + (SHIFT - 1) * u)
+        noise = torch.randn(x0.shape, generator=g)
+        s = sigma.view(-1, 1, 1, 1, 1)
+        v = dit((1 - s) * x0 + s * noise, sigma * 1000, ctx, bias)
+        loss = F.mse_loss(v, noise - x0)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(dit.parameters(), 1.0)
+        opt.step()
+        i += 1
+        ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
+        bar(min(time.time() - t0, budget), budget, t0, f"DiT step {i} loss {ema:.4f}")
+    print()
+    log["dit_steps"], log["dit_loss"] = i, ema
+    return dit
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--check", action="store_true", help="only compare the PyTorch models with the goldens")
+    ap.add_argument("--out", default="build/demo-models")
+    ap.add_argument("--minutes-vae", type=float, default=20)
+    ap.add_argument("--minutes-dit", type=float, default=35)
+    ap.add_argument("--clips-per-caption", type=int, default=12)
+    args = ap.parse_args()
+    if not check():
+        sys.exit(1)
+    if args.check:
+        return
+    torch.set_num_threads(2)
+    os.makedirs(args.out, exist_ok=True)
+    rng = np.random.default_rng(20261207)
+    log = {}
+    t_start = time.time()
+    caps = captions()
+    embs = encode_captions(caps + [""])
+    empty = embs.pop()
+    vae = train_vae(args.minutes_vae, rng, log)
+    fold_latent_stats(vae, rng)
+    vae_sd = {k: v.half() for k, v in vae.state_dict().items()}
+    write_safetensors(os.path.join(args.out, "jcomfy_demo_wan2.1_vae.safetensors"), vae_sd,
+                      {"jcomfy_demo": f"Wan2.1 VAE dim={VAE_DIM}, trained by tools/train_demo.py"})
+    vae.load_state_dict({k: v.float() for k, v in vae_sd.items()})
+    tm, ts = torch.tensor(WAN21_MEAN).view(1, 16, 1, 1, 1), torch.tensor(WAN21_STD).view(1, 16, 1, 1, 1)
+    lats, lcaps = [], []
+    t0 = time.time()
+    with torch.no_grad():
+        for k in range(args.clips_per_caption):
+            for ci, c in enumerate(caps):
+                lats.append((vae.encode_raw(torch.from_numpy(render(c, rng))[None]) - tm) / ts)
+                lcaps.append(ci)
+            bar(k + 1, args.clips_per_caption, t0, "encoding clips")
+    print()
+    latents = torch.cat(lats)
+    with torch.no_grad():
+        x, _ = clip_batch(caps, rng, 4)
+        log["vae_val_mse"] = F.mse_loss(vae.decode_raw(vae.encode_raw(x)).clamp(-1, 1), x).item()
+    log["latent_std_normalised"] = latents.std().item()
+    dit = train_dit(latents, lcaps, embs, empty, args.minutes_dit, log)
+    write_safetensors(os.path.join(args.out, "jcomfy_demo_wan2.1_t2v.safetensors"),
+                      {"model.diffusion_model." + k: v.half() for k, v in dit.state_dict().items()},
+                      {"jcomfy_demo": f"Wan2.1 t2v DiT {DIT}, trained by tools/train_demo.py"})
+    log["wall_minutes"] = (time.time() - t_start) / 60
+    log["config"] = {"dit": DIT, "vae_dim": VAE_DIM, "shift": SHIFT, "size": SIZE, "frames": FRAMES,
+                     "captions": len(caps), "clips": len(lcaps)}
+    with open(os.path.join(args.out, "train_log.json"), "w") as f:
+        json.dump(log, f, indent=1)
+    print(json.dumps(log, indent=1))
+
+
+if __name__ == "__main__":
+    main()
