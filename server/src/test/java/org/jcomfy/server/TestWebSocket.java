@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.jcomfy.server.http.Json;
 
@@ -21,16 +24,38 @@ public final class TestWebSocket implements AutoCloseable {
     public final BlockingQueue<byte[]> binary = new LinkedBlockingQueue<>();
     private WebSocket socket;
 
+    /** Bytes of the binary frames a {@linkplain #openReadingBinarySlowly slow reader} received (it keeps none). */
+    public final AtomicLong binaryBytes = new AtomicLong();
+    private ScheduledExecutorService timer;
+
     public static TestWebSocket open(HttpClient http, String url) throws Exception {
         TestWebSocket t = new TestWebSocket();
-        t.socket = http.newWebSocketBuilder().buildAsync(URI.create(url), t.listener()).get(10, TimeUnit.SECONDS);
+        t.socket = http.newWebSocketBuilder().buildAsync(URI.create(url), t.listener(null)).get(10, TimeUnit.SECONDS);
         return t;
     }
 
-    private WebSocket.Listener listener() {
+    /**
+     * A client that takes its time: JSON messages are read at once, each binary frame
+     * {@code binaryDelayMs} after the last one (counted in {@link #binaryBytes}, not kept), and
+     * nothing at all when that is negative (the client's TCP window fills and the server's writes stall).
+     */
+    public static TestWebSocket openReadingBinarySlowly(HttpClient http, String url, long binaryDelayMs) throws Exception {
+        TestWebSocket t = new TestWebSocket();
+        t.timer = Executors.newSingleThreadScheduledExecutor();
+        t.socket = http.newWebSocketBuilder().buildAsync(URI.create(url), t.listener(binaryDelayMs)).get(10, TimeUnit.SECONDS);
+        return t;
+    }
+
+    /** {@code binaryDelayMs} null: read everything at once and keep the binary frames. */
+    private WebSocket.Listener listener(Long binaryDelayMs) {
         return new WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
             private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+            @Override
+            public void onOpen(WebSocket ws) {
+                if (binaryDelayMs == null || binaryDelayMs >= 0) ws.request(1);
+            }
 
             @Override
             public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -49,6 +74,12 @@ public final class TestWebSocket implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                if (binaryDelayMs != null) {
+                    binaryBytes.addAndGet(data.remaining());
+                    if (last) timer.schedule(() -> ws.request(1), binaryDelayMs, TimeUnit.MILLISECONDS);
+                    else ws.request(1);
+                    return null;
+                }
                 byte[] chunk = new byte[data.remaining()];
                 data.get(chunk);
                 bytes.writeBytes(chunk);
@@ -102,5 +133,6 @@ public final class TestWebSocket implements AutoCloseable {
     @Override
     public void close() {
         socket.abort();
+        if (timer != null) timer.shutdownNow();
     }
 }

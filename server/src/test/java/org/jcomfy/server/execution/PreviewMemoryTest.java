@@ -4,20 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.jcomfy.server.http.Json;
+import org.jcomfy.server.TestWebSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,11 +41,11 @@ class PreviewMemoryTest {
             Thread.sleep(500);
             long baseline = server.residentKib();
 
-            try (ThrottledClient slow = ThrottledClient.open(server.port, "slow", 100);
-                 ThrottledClient stalled = ThrottledClient.open(server.port, "stalled", -1)) {
+            try (TestWebSocket slow = server.connectReadingBinarySlowly("slow", 100);
+                 TestWebSocket stalled = server.connectReadingBinarySlowly("stalled", -1)) {
                 String id = server.submit(PREVIEWS.formatted(250)); // no client_id: previews go to everyone
                 assertEquals("success", server.awaitHistory(id).at("/status/status_str").asText(), server.log());
-                slow.untilIdleAfter(id, 250); // every JSON event arrives: only previews may be dropped
+                untilIdleAfter(slow, id, 250); // every JSON event arrives: only previews may be dropped
                 Thread.sleep(1000); // let the collector and the writes settle
                 long after = server.residentKib();
                 System.out.printf("PreviewMemoryTest: RSS baseline %d MiB, after %d MiB, slow client got %d MB of previews%n",
@@ -69,83 +59,23 @@ class PreviewMemoryTest {
     }
 
     /**
-     * A JDK WebSocket client that takes its time: JSON messages are read at once, each binary frame
-     * {@code binaryDelayMs} after the last one, and nothing at all when that is negative (the
-     * client's TCP window fills and the server's writes stall).
+     * The types of the messages up to the idle {@code status} broadcast after the last
+     * {@code progress} of the prompt (a prompt without a client gets no lifecycle events).
      */
-    private static final class ThrottledClient implements AutoCloseable {
-        final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-        final AtomicLong binaryBytes = new AtomicLong();
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        private final HttpClient http = HttpClient.newHttpClient();
-        private WebSocket socket;
-
-        static ThrottledClient open(int port, String clientId, long binaryDelayMs) throws Exception {
-            ThrottledClient c = new ThrottledClient();
-            c.socket = c.http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?clientId=" + clientId),
-                    c.listener(binaryDelayMs)).get(10, TimeUnit.SECONDS);
-            return c;
+    private static List<String> untilIdleAfter(TestWebSocket client, String promptId, int progressEvents)
+            throws InterruptedException {
+        List<String> seen = new java.util.ArrayList<>();
+        int progress = 0;
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonNode m = client.messages.poll(100, TimeUnit.MILLISECONDS);
+            if (m == null) continue;
+            String type = m.path("type").asText();
+            seen.add(type);
+            if (type.equals("progress") && m.at("/data/prompt_id").asText().equals(promptId)) progress++;
+            if (progress == progressEvents && type.equals("status")
+                    && m.at("/data/status/exec_info/queue_remaining").asInt(-1) == 0) return seen;
         }
-
-        private WebSocket.Listener listener(long binaryDelayMs) {
-            return new WebSocket.Listener() {
-                private final StringBuilder text = new StringBuilder();
-
-                @Override
-                public void onOpen(WebSocket ws) {
-                    if (binaryDelayMs >= 0) ws.request(1);
-                }
-
-                @Override
-                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                    text.append(data);
-                    if (last) {
-                        try {
-                            messages.add(Json.MAPPER.readTree(text.toString()));
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                        text.setLength(0);
-                    }
-                    ws.request(1);
-                    return null;
-                }
-
-                @Override
-                public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-                    binaryBytes.addAndGet(data.remaining());
-                    if (last) timer.schedule(() -> ws.request(1), binaryDelayMs, TimeUnit.MILLISECONDS);
-                    else ws.request(1);
-                    return null;
-                }
-            };
-        }
-
-        /**
-         * The types of the messages up to the idle {@code status} broadcast after the last
-         * {@code progress} of the prompt (a prompt without a client gets no lifecycle events).
-         */
-        List<String> untilIdleAfter(String promptId, int progressEvents) throws InterruptedException {
-            List<String> seen = new java.util.ArrayList<>();
-            int progress = 0;
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                JsonNode m = messages.poll(100, TimeUnit.MILLISECONDS);
-                if (m == null) continue;
-                String type = m.path("type").asText();
-                seen.add(type);
-                if (type.equals("progress") && m.at("/data/prompt_id").asText().equals(promptId)) progress++;
-                if (progress == progressEvents && type.equals("status")
-                        && m.at("/data/status/exec_info/queue_remaining").asInt(-1) == 0) return seen;
-            }
-            throw new AssertionError("prompt " + promptId + " did not finish for this client; saw " + seen);
-        }
-
-        @Override
-        public void close() {
-            socket.abort();
-            timer.shutdownNow();
-            http.close();
-        }
+        throw new AssertionError("prompt " + promptId + " did not finish for this client; saw " + seen);
     }
 }

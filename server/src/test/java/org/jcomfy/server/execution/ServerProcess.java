@@ -122,8 +122,15 @@ final class ServerProcess implements AutoCloseable {
     }
 
     TestWebSocket connect(String clientId) throws Exception {
-        return TestWebSocket.open(http, "ws://127.0.0.1:" + port + "/ws?clientId=" + clientId);
+        return TestWebSocket.open(http, webSocketUrl(clientId));
     }
+
+    /** See {@link TestWebSocket#openReadingBinarySlowly}. */
+    TestWebSocket connectReadingBinarySlowly(String clientId, long binaryDelayMs) throws Exception {
+        return TestWebSocket.openReadingBinarySlowly(http, webSocketUrl(clientId), binaryDelayMs);
+    }
+
+    private String webSocketUrl(String clientId) { return "ws://127.0.0.1:" + port + "/ws?clientId=" + clientId; }
 
     /** The process's resident set size in KiB, from {@code /proc/PID/status}. */
     long residentKib() throws IOException {
