@@ -1,5 +1,6 @@
 package org.jcomfy.backend.attention;
 
+import org.jcomfy.backend.kernels.AttentionKernel;
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
@@ -21,4 +22,18 @@ public interface AttentionImplementation {
      * keys are all masked (-inf) gives zeros. Returns a new float32 {@code [B, Sq, H, Dv]}.
      */
     Tensor compute(Tensor q, Tensor k, Tensor v, Tensor bias, float scale);
+
+    /** {@code kernel} under {@code name}, for every shape (a device's single attention kernel). */
+    static AttentionImplementation of(String name, AttentionKernel kernel) {
+        return new AttentionImplementation() {
+            @Override public String name() { return name; }
+
+            @Override public boolean supports(AttentionShape shape) { return true; }
+
+            @Override
+            public Tensor compute(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+                return kernel.attention(q, k, v, bias, scale);
+            }
+        };
+    }
 }

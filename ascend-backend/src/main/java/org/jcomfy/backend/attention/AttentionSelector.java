@@ -113,9 +113,19 @@ public final class AttentionSelector implements AttentionKernel {
         return implementations;
     }
 
-    /** Calls {@code listener} with every new choice (once per shape while it stays remembered). */
-    public void onChoice(Consumer<AttentionChoice> listener) {
-        listeners.add(Objects.requireNonNull(listener));
+    /**
+     * Calls {@code listener} with every new choice (once per shape while it stays remembered) until
+     * the returned handle is closed: a prompt listens for the choices made while it runs.
+     */
+    public Listening onChoice(Consumer<AttentionChoice> listener) {
+        Consumer<AttentionChoice> mine = Objects.requireNonNull(listener)::accept; // a distinct object, removed by identity
+        listeners.add(mine);
+        return () -> listeners.remove(mine);
+    }
+
+    /** A registered listener; closing it stops the calls. */
+    public interface Listening extends AutoCloseable {
+        @Override void close();
     }
 
     /** The remembered choices, for statistics and the UI. */
@@ -150,6 +160,7 @@ public final class AttentionSelector implements AttentionKernel {
 
     private Tensor choose(AttentionShape shape, Tensor q, Tensor k, Tensor v, Tensor bias, float scale,
                           Map<String, String> failures, Throwable earlier) {
+        long start = System.nanoTime();
         List<Throwable> errors = new ArrayList<>();
         if (earlier != null) errors.add(earlier);
         List<AttentionImplementation> candidates = new ArrayList<>();
@@ -167,7 +178,7 @@ public final class AttentionSelector implements AttentionKernel {
             errors.forEach(all::addSuppressed);
             throw all;
         }
-        remember(outcome.choice());
+        remember(outcome.choice().took(System.nanoTime() - start));
         return outcome.result();
     }
 
@@ -203,7 +214,7 @@ public final class AttentionSelector implements AttentionKernel {
         }
         if (winner == null) return null;
         String reason = "fastest of " + timings.size() + " timed on the first call";
-        return new Outcome(winnerResult, new AttentionChoice(shape, winner.name(), mode, reason, timings, failures));
+        return new Outcome(winnerResult, new AttentionChoice(shape, winner.name(), mode, reason, timings, failures, 0));
     }
 
     /** Manual and static mode (and runtime with one candidate): the first candidate in order that runs. */
@@ -212,7 +223,7 @@ public final class AttentionSelector implements AttentionKernel {
         for (AttentionImplementation impl : candidates) {
             try {
                 Tensor result = impl.compute(q, k, v, bias, scale);
-                return new Outcome(result, new AttentionChoice(shape, impl.name(), mode, reason(shape, impl), Map.of(), failures));
+                return new Outcome(result, new AttentionChoice(shape, impl.name(), mode, reason(shape, impl), Map.of(), failures, 0));
             } catch (RuntimeException | OutOfMemoryError e) {
                 failures.put(impl.name(), message(e));
                 errors.add(e);

@@ -2,6 +2,8 @@ package org.jcomfy.backend.cpu;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.jcomfy.backend.attention.AttentionImplementation;
 import org.jcomfy.backend.attention.AttentionSelector;
 import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.backend.device.Device;
@@ -13,24 +15,32 @@ import org.jcomfy.backend.threads.CpuThreads;
 /** The CPU: always present. Memory figures are the machine's physical RAM. */
 public final class CpuDevice implements Device {
     private final Kernels kernels;
+    private final List<AttentionImplementation> attention;
 
     /**
      * The kernel table {@code options} ask for: {@link CpuKernels} on one pool of
      * {@code options.threads()} workers, with attention chosen as MindIE SD does
      * ({@code runtime|static|manual:NAME}, see {@link AttentionSelector#fromSetting}) on the same pool;
-     * or the plain {@link ReferenceKernels} when {@code referenceKernels} is set.
+     * or the plain {@link ReferenceKernels} when {@code referenceKernels} is set. The attention
+     * implementations an AttentionSelect node may name are the selector's ({@code flash},
+     * {@code naive}), or {@code reference} for the reference table.
      */
     public CpuDevice(BackendOptions options) {
-        this(kernelsFor(options));
+        if (options.referenceKernels()) {
+            this.kernels = new ReferenceKernels();
+            this.attention = List.of(AttentionImplementation.of("reference", kernels::attention));
+        } else {
+            CpuThreads threads = new CpuThreads(options.threads());
+            AttentionSelector selector = AttentionSelector.fromSetting(options.attention(), threads);
+            this.kernels = new CpuKernels(threads, selector, options.vectorKernels(), options.nativeGemm());
+            this.attention = selector.implementations();
+        }
     }
 
-    public CpuDevice(Kernels kernels) { this.kernels = kernels; }
-
-    private static Kernels kernelsFor(BackendOptions options) {
-        if (options.referenceKernels()) return new ReferenceKernels();
-        CpuThreads threads = new CpuThreads(options.threads());
-        return new CpuKernels(threads, AttentionSelector.fromSetting(options.attention(), threads),
-                options.vectorKernels(), options.nativeGemm());
+    /** A device on a given kernel table, whose attention is the table's own ("kernels"). */
+    public CpuDevice(Kernels kernels) {
+        this.kernels = kernels;
+        this.attention = List.of(AttentionImplementation.of("kernels", kernels::attention));
     }
 
     @Override public DeviceId id() { return DeviceId.CPU; }
@@ -40,6 +50,8 @@ public final class CpuDevice implements Device {
     }
 
     @Override public Kernels kernels() { return kernels; }
+
+    @Override public List<AttentionImplementation> attentionImplementations() { return attention; }
 
     @Override public long totalMemoryBytes() { return os().getTotalMemorySize(); }
 

@@ -54,6 +54,11 @@ public record BackendOptions(int threads, String attention, boolean vectorKernel
         return new BackendOptions(threads, attention, vectorKernels, nativeGemm, referenceKernels);
     }
 
+    /** The same options with another attention setting ({@code runtime}, {@code static}, {@code manual:NAME}). */
+    public BackendOptions withAttention(String setting) {
+        return new BackendOptions(threads, setting, vectorKernels, nativeGemm, referenceKernels);
+    }
+
     private static int threads(String value, int otherwise) {
         if (value == null) return otherwise;
         try {

@@ -1,5 +1,7 @@
 package org.jcomfy.backend.device;
 
+import java.util.List;
+import org.jcomfy.backend.attention.AttentionImplementation;
 import org.jcomfy.backend.kernels.Kernels;
 
 /**
@@ -14,6 +16,13 @@ public interface Device {
     String description();
 
     Kernels kernels();
+
+    /**
+     * The attention implementations this device offers, in its fallback order: what an
+     * {@code AttentionSelect} node may name, time or pick by rule. {@link #kernels()}'s own
+     * attention is the device's default choice among them.
+     */
+    List<AttentionImplementation> attentionImplementations();
 
     long totalMemoryBytes();
 

@@ -4,11 +4,14 @@ import java.util.List;
 import org.jcomfy.nodes.api.Node;
 import org.jcomfy.nodes.api.NodeProvider;
 
-/** The cache nodes: jcomfy's DiTCache ({@code jcomfy/acceleration}) and ComfyUI core's EasyCache and LazyCache. */
+/**
+ * The acceleration nodes: jcomfy's DiTCache, TeaCache and AttentionSelect ({@code jcomfy/acceleration})
+ * and ComfyUI core's EasyCache and LazyCache.
+ */
 public final class AccelerationNodes implements NodeProvider {
     @Override
     public List<Node> nodes() {
         return List.of(new DiTCacheNode(), new EasyCacheNodes.EasyCacheNode(), new EasyCacheNodes.LazyCacheNode(),
-                new TeaCacheNode());
+                new TeaCacheNode(), new AttentionSelectNode());
     }
 }

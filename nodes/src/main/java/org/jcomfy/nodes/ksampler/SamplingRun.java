@@ -1,11 +1,19 @@
 package org.jcomfy.nodes.ksampler;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.models.DenoisingRun;
+import org.jcomfy.backend.attention.AttentionChoice;
+import org.jcomfy.backend.attention.AttentionSelector;
 import org.jcomfy.nodes.models.BlockLoop;
+import org.jcomfy.nodes.models.ForwardPlan;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.latent.LatentPreview;
@@ -46,23 +54,76 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         Tensor samples = videoLatent(latent.samples(), model.net().latentChannels());
         FlowModelSampling sampling = FlowModelSampling.withShift(model.shift());
         DenoisingRun[] run = new DenoisingRun[1];
+        AttentionSelector selector = selector();
         VelocityModel<Conditioning> velocity = (x, timestep, cond, call) -> {
             context.checkInterrupted();
             run[0] = call.run();
             // A cache keeps one state per guidance branch: a branch of several conds (averaged
             // below) would mix theirs, so it runs uncached.
             BlockLoop loop = cond.entries().size() == 1 ? model.options().cache().blockLoop(call) : BlockLoop.EVERY_BLOCK;
-            return predict(x, timestep, cond, loop);
+            return predict(x, timestep, cond, new ForwardPlan(loop, selector));
         };
         boolean previews = !"none".equals(context.previewMethod());
         StepCallback onStep = (step, total, x, denoised) -> {
             if (previews) context.preview(LatentPreview.toImage(denoised));
             context.progress(step + 1, total);
         };
-        Tensor out = KSamplerRun.run(velocity, sampling, model.latentFormat(), samples, null, positive, negative,
-                settings, onStep, model.options().cache());
+        Set<AttentionChoice> made = ConcurrentHashMap.newKeySet();
+        Tensor out;
+        try (AttentionSelector.Listening listening = listenForChoices(context, made)) {
+            out = KSamplerRun.run(velocity, sampling, model.latentFormat(), samples, null, positive, negative,
+                    settings, onStep, model.options().cache());
+        }
         reportCache(context, run[0]);
+        reportAttention(context, made);
         return latent.withSamples(out);
+    }
+
+    /** The MODEL's own attention selector (AttentionSelect), or null for the device's default. */
+    private AttentionSelector selector() {
+        return model.options().attention().selector();
+    }
+
+    /** While sampling, each new attention choice goes out at once as a {@code jcomfy.attention_choice} event. */
+    private AttentionSelector.Listening listenForChoices(ExecutionContext context, Set<AttentionChoice> made) {
+        AttentionSelector selector = selector();
+        if (selector == null) return () -> { };
+        return selector.onChoice(choice -> {
+            made.add(choice);
+            LOG.log(System.Logger.Level.INFO, choice.describe());
+            context.event("jcomfy.attention_choice", describe(choice, true));
+        });
+    }
+
+    /**
+     * Every choice the MODEL's selector holds (made by this prompt, or remembered from an earlier
+     * one with the same MODEL) as a {@code jcomfy.attention_report} event.
+     */
+    private void reportAttention(ExecutionContext context, Set<AttentionChoice> made) {
+        AttentionSelector selector = selector();
+        if (selector == null) return;
+        List<Map<String, Object>> choices = new ArrayList<>();
+        for (AttentionChoice choice : selector.choices().values()) choices.add(describe(choice, made.contains(choice)));
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("setting", model.options().attention().setting());
+        report.put("choices", choices);
+        LOG.log(System.Logger.Level.INFO, "attention: " + choices.size() + " shape(s), " + made.size() + " chosen by this prompt");
+        context.event("jcomfy.attention_report", report);
+    }
+
+    private static Map<String, Object> describe(AttentionChoice choice, boolean madeNow) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("shape", choice.shape().toString());
+        d.put("implementation", choice.implementation());
+        d.put("mode", choice.mode().name().toLowerCase());
+        d.put("reason", choice.reason());
+        Map<String, Object> timings = new LinkedHashMap<>();
+        choice.timingsNanos().forEach((name, nanos) -> timings.put(name, nanos / 1e6));
+        d.put("timings_ms", timings);
+        d.put("failures", choice.failures());
+        d.put("selection_ms", choice.selectionNanos() / 1e6);
+        d.put("this_prompt", madeNow);
+        return d;
     }
 
     /** What the DiT cache did, as a {@code jcomfy.cache_report} event and a log line. */
@@ -77,7 +138,7 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
      * The velocity for one conditioning. Several entries (full-area conds) are averaged, as
      * ComfyUI weighs equal-strength conds; each entry's text rows are shared across the batch.
      */
-    private Tensor predict(Tensor x, double timestep, Conditioning cond, BlockLoop loop) {
+    private Tensor predict(Tensor x, double timestep, Conditioning cond, ForwardPlan plan) {
         long batch = x.dim(0);
         double[] timesteps = new double[(int) batch];
         java.util.Arrays.fill(timesteps, timestep);
@@ -85,7 +146,7 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         for (Conditioning.Entry entry : cond.entries()) {
             Tensor context = entry.embedding();
             if (batch > 1 && context.dim(0) == 1) context = repeat(context, batch);
-            float[] v = model.net().forward(x, timesteps, context, entry.extras(), loop).toFloatArray();
+            float[] v = model.net().forward(x, timesteps, context, entry.extras(), plan).toFloatArray();
             if (sum == null) {
                 sum = v;
             } else {

@@ -39,9 +39,11 @@ final class ModelLoaders {
     /**
      * The loader nodes' fingerprint ({@code IS_CHANGED}): the file's stamp, so a changed file
      * re-runs the loader and everything after it instead of reusing cached outputs that hold
-     * the old model.
+     * the old model. It is a string because the cache key is the fingerprint's JSON, and the
+     * stamp's file key (a JDK-internal class) has none: a stamp object would fail to serialise,
+     * which makes the key unique and the loader, with everything after it, never cached.
      */
-    static FileStamp fingerprint(NodeEnvironment env, String folder, String name) throws IOException {
-        return FileStamp.of(env.modelPath(folder, name));
+    static String fingerprint(NodeEnvironment env, String folder, String name) throws IOException {
+        return FileStamp.of(env.modelPath(folder, name)).toString();
     }
 }

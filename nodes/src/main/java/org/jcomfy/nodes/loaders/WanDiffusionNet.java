@@ -2,9 +2,10 @@ package org.jcomfy.nodes.loaders;
 
 import java.util.List;
 import java.util.Map;
-import org.jcomfy.nodes.models.ActivationRecorder;
-import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.backend.kernels.Kernels;
+import org.jcomfy.backend.kernels.KernelsWithAttention;
+import org.jcomfy.nodes.models.ActivationRecorder;
+import org.jcomfy.nodes.models.ForwardPlan;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.models.wan.dit.WanConfig;
@@ -41,10 +42,13 @@ final class WanDiffusionNet implements DiffusionNet {
     public int blockCount() { return model.config().numLayers(); }
 
     @Override
-    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Map<String, Object> extras, BlockLoop loop) {
+    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Map<String, Object> extras, ForwardPlan plan) {
+        // A model with its own attention runs the shared weights on the device kernels with that
+        // one kernel replaced; other MODELs on the same weights keep the device's.
+        WanModel m = plan.attention() == null ? model : model.withKernels(new KernelsWithAttention(k, plan.attention()));
         int extra = (int) Math.max(0, model.config().inDim() - x.dim(1));
         Tensor input = extra == 0 ? x : k.concat(List.of(x, concatCondition(x, extra, extras)), 1);
-        return file.use(() -> model.forward(input, timesteps, context, null, loop, ActivationRecorder.NONE));
+        return file.use(() -> m.forward(input, timesteps, context, null, plan.blocks(), ActivationRecorder.NONE));
     }
 
     private Tensor concatCondition(Tensor x, int channels, Map<String, Object> extras) {

@@ -1,5 +1,6 @@
 package org.jcomfy.nodes.types;
 
+import org.jcomfy.nodes.acceleration.AttentionPolicy;
 import org.jcomfy.nodes.acceleration.CachePolicy;
 import org.jcomfy.nodes.sampling.FlowModelSampling;
 import org.jcomfy.nodes.sampling.LatentFormat;
@@ -23,5 +24,9 @@ public record DiffusionModel(DiffusionNet net, LatentFormat latentFormat, ModelO
 
     public DiffusionModel withCache(CachePolicy cache) {
         return new DiffusionModel(net, latentFormat, options.withCache(cache));
+    }
+
+    public DiffusionModel withAttention(AttentionPolicy attention) {
+        return new DiffusionModel(net, latentFormat, options.withAttention(attention));
     }
 }

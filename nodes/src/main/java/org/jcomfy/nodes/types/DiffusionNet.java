@@ -2,6 +2,7 @@ package org.jcomfy.nodes.types;
 
 import java.util.Map;
 import org.jcomfy.nodes.models.BlockLoop;
+import org.jcomfy.nodes.models.ForwardPlan;
 import org.jcomfy.backend.tensor.Tensor;
 
 /** The network behind a MODEL: predicts the flow velocity for a model-space latent. */
@@ -18,8 +19,9 @@ public interface DiffusionNet {
     /**
      * The velocity {@code v} for {@code x [B, C, T, h, w]} (model space) at per-sample model
      * timesteps {@code σ·1000}, with text context {@code [B, L, textDim]}. {@code extras} carries
-     * the conditioning extras of the batch (image-to-video concat latent and mask, ...); {@code loop}
-     * runs the blocks ({@link BlockLoop#EVERY_BLOCK}, or a cache policy's loop).
+     * the conditioning extras of the batch (image-to-video concat latent and mask, ...); {@code plan}
+     * says how the call runs ({@link ForwardPlan#PLAIN}, or a cache policy's {@link BlockLoop} and
+     * an AttentionSelect node's kernel).
      */
-    Tensor forward(Tensor x, double[] timesteps, Tensor context, Map<String, Object> extras, BlockLoop loop);
+    Tensor forward(Tensor x, double[] timesteps, Tensor context, Map<String, Object> extras, ForwardPlan plan);
 }

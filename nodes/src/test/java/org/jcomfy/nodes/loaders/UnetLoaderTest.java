@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.jcomfy.nodes.models.BlockLoop;
+import org.jcomfy.nodes.models.ForwardPlan;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorMetrics;
@@ -35,7 +35,7 @@ class UnetLoaderTest {
              SafeTensorsFile act = SafeTensorsFile.open(golden.resolve("activations.safetensors"))) {
             Tensor x = in.tensor("x").toF32().batchOfOne();
             Tensor ctxT = in.tensor("context").toF32().batchOfOne();
-            float[] out = model.net().forward(x, new double[] {in.tensor("t").getDouble(0)}, ctxT, Map.of(), BlockLoop.EVERY_BLOCK).toFloatArray();
+            float[] out = model.net().forward(x, new double[] {in.tensor("t").getDouble(0)}, ctxT, Map.of(), ForwardPlan.PLAIN).toFloatArray();
             float[] expected = act.tensor("output").toFloatArray();
             double rel = TensorMetrics.relativeL2(out, expected);
             double bound = switch (weightDtype) {

@@ -25,6 +25,7 @@ import org.jcomfy.nodes.api.SharedObjects;
 public final class TestContext implements ExecutionContext {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path root;
+    private final Device device;
     public final List<long[]> progress = new ArrayList<>();
     /** Every {@link #event} sent, in order. */
     public final List<Map.Entry<String, Map<String, Object>>> events = new ArrayList<>();
@@ -41,7 +42,13 @@ public final class TestContext implements ExecutionContext {
 
     /** In {@code root} (a JUnit {@code @TempDir}), with its input, output, temp and models folders made. */
     public TestContext(Path root) {
+        this(root, Devices.cpu());
+    }
+
+    /** In {@code root}, on {@code device} (a CPU device with other backend options). */
+    public TestContext(Path root, Device device) {
         this.root = root;
+        this.device = device;
         try {
             for (String d : List.of("input", "output", "temp", "models")) Files.createDirectories(root.resolve(d));
         } catch (IOException e) {
@@ -73,7 +80,7 @@ public final class TestContext implements ExecutionContext {
         return p;
     }
 
-    @Override public Device device() { return Devices.cpu(); }
+    @Override public Device device() { return device; }
 
     @Override
     public SharedObjects shared() {

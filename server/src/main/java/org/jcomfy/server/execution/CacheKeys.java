@@ -36,6 +36,7 @@ import org.jcomfy.nodes.api.NodeRegistry;
  * however deep the graph above them (nested keys would compare, and hash, the whole ancestry).
  */
 final class CacheKeys {
+    private static final System.Logger LOG = System.getLogger(CacheKeys.class.getName());
     /** A signature; equal digests are equal sub-graphs. */
     record Key(String digest) {}
 
@@ -118,6 +119,9 @@ final class CacheKeys {
             if (f instanceof Double x && x.isNaN() || f instanceof Float y && y.isNaN()) return null;
             return CANONICAL.writeValueAsString(f);
         } catch (Exception | Error e) {
+            // ComfyUI's rule (a failing IS_CHANGED matches nothing), said in the log: a fingerprint
+            // that always fails silently disables caching below the node.
+            LOG.log(System.Logger.Level.WARNING, node.schema().name() + ": fingerprint failed, not cached: " + e);
             return null;
         }
     }

@@ -56,6 +56,29 @@ class OutputCachingTest {
         }
     }
 
+    /**
+     * The model loaders' fingerprint (the file's stamp) must make a stable key: when it failed to
+     * serialise, every loader and everything after it ran again on every prompt.
+     */
+    @Test
+    void the_wan_workflow_with_a_new_seed_reuses_its_loaders_and_text_encodings() throws Exception {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = connected(server)) {
+            com.fasterxml.jackson.databind.node.ObjectNode prompt =
+                    ReferenceWorkflowsTest.preparedPrompt(server, "text_to_video_wan.json");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) prompt.get("40").get("inputs"))
+                    .put("width", 32).put("height", 32).put("length", 5);
+            com.fasterxml.jackson.databind.node.ObjectNode sampler =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) prompt.get("3").get("inputs");
+            sampler.put("steps", 2).put("seed", 1);
+            run(server, ws, prompt.toString());
+            sampler.put("seed", 2);
+            List<String> cached = cachedNodes(run(server, ws, prompt.toString()));
+            // 37 UNETLoader, 38 CLIPLoader, 39 VAELoader, 6 and 7 the text encodings, 40 the empty latent,
+            // 48 ModelSamplingSD3: all but the sampler and what follows it.
+            assertEquals(List.of("37", "38", "39", "40", "48", "6", "7"), cached.stream().sorted().toList());
+        }
+    }
+
     @Test
     void changing_a_constant_reruns_only_that_node_and_what_depends_on_it() throws Exception {
         String twoBranches = "{\"1\":{\"class_type\":\"TestNumber\",\"inputs\":{\"value\":1}},"

@@ -37,6 +37,11 @@ public final class WanModel {
 
     public WanWeights weights() { return weights; }
 
+    /** The same weights on other kernels (a MODEL with its own attention kernel): a cheap view. */
+    public WanModel withKernels(Kernels kernels) {
+        return new WanModel(config, weights, kernels);
+    }
+
     /** Text-to-video (and Wan 2.2's 36-channel expert, whose extra channels the caller concatenates). */
     public Tensor forward(Tensor x, double[] timesteps, Tensor context) {
         return forward(x, timesteps, context, null, BlockLoop.EVERY_BLOCK, ActivationRecorder.NONE);
