@@ -27,11 +27,16 @@ public final class BenchCommand {
                 WanDitBenchmark.run(rest, backend);
                 return 0;
             }
+            case "cache" -> {
+                org.jcomfy.nodes.acceleration.CacheSpeedBenchmark.run(rest, backend);
+                return 0;
+            }
             case "e2e" -> {
                 return endToEnd(rest.length > 0 ? rest[0] : "workflows/text_to_video_demo.json", err, backend);
             }
             default -> {
                 err.println("usage: jcomfy bench dit [--layers N] [--dtype bf16|f32] [--latent FxHxW]\n"
+                        + "       jcomfy bench cache [--steps 20] [--latent 3x16x16] [--layers 30] [--cfg 5]\n"
                         + "       jcomfy bench e2e [WORKFLOW.json]   (default workflows/text_to_video_demo.json)");
                 return 2;
             }

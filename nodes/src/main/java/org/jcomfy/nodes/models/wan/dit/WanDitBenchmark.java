@@ -54,7 +54,7 @@ public final class WanDitBenchmark {
 
         System.out.printf("Wan DiT benchmark: %s, weights %s, device %s (%s)%n", config, dtype, device.id(), device.description());
         long t0 = System.nanoTime();
-        WanWeights weights = WanWeights.load(WeightSource.of("random " + dtype, randomWeights(config, dtype, 42)), config);
+        WanWeights weights = randomModelWeights(config, dtype, 42);
         System.out.printf("random weights: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         WanModel model = new WanModel(config, weights, kernels);
 
@@ -94,6 +94,11 @@ public final class WanDitBenchmark {
         double ffn = 2 * 2 * l * d * c.ffnDim();
         double head = 2 * l * d * c.patchOutFeatures();
         return embed + c.numLayers() * (selfAttn + crossAttn + ffn) + head;
+    }
+
+    /** Random weights of {@code config} (see {@link #randomWeights}), loaded as a model's. */
+    public static WanWeights randomModelWeights(WanConfig config, DType dtype, long seed) {
+        return WanWeights.load(WeightSource.of("random " + dtype, randomWeights(config, dtype, seed)), config);
     }
 
     /** Every tensor of the checkpoint layout, uniform in ±1/√fan_in (norm weights 1), in {@code dtype}. */
