@@ -130,7 +130,7 @@ public final class CacheSpeedBenchmark {
         Map<String, Object> report = run == null ? null : policy.report(run);
         if (report == null || !(report.get("branches") instanceof Map<?, ?> branches)) return "";
         if (!(branches.get(GuidanceBranch.COND.name().toLowerCase()) instanceof Map<?, ?> cond)) return "";
-        if (!(cond.get("blocks_computed") instanceof Number run) || run.longValue() == 0) return ""; // a call-level cache
+        if (!(cond.get("blocks_computed") instanceof Number ran) || ran.longValue() == 0) return ""; // a call-level cache
         return "  (cond: blocks run " + cond.get("blocks_computed") + ", reused " + cond.get("blocks_reused") + ")";
     }
 
