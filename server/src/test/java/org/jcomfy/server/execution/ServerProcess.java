@@ -1,13 +1,8 @@
 package org.jcomfy.server.execution;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,20 +12,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jcomfy.server.TestWebSocket;
-import org.jcomfy.server.http.Json;
+import org.jcomfy.server.TestClient;
 
 /**
  * {@code jcomfy serve} in a separate JVM, as the launcher starts it ({@code Main serve} with the
  * launcher's JVM flags), on the test class path so the test nodes are there. For tests where the
  * process itself matters: a kill, a restart, its resident memory.
  */
-final class ServerProcess implements AutoCloseable {
+final class ServerProcess extends TestClient implements AutoCloseable {
     private static final Pattern SERVING = Pattern.compile("serving on http://[^:]+:(\\d+)");
 
     final Process process;
     final int port;
-    final HttpClient http = HttpClient.newHttpClient();
     private final List<String> output;
 
     private ServerProcess(Process process, int port, List<String> output) {
@@ -38,6 +31,8 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
         this.output = output;
     }
+
+    @Override public int port() { return port; }
 
     /** What the process printed so far (for failure messages). */
     String log() {
@@ -78,39 +73,6 @@ final class ServerProcess implements AutoCloseable {
 
     long pid() { return process.pid(); }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    JsonNode getJson(String path) throws IOException, InterruptedException { return Json.MAPPER.readTree(get(path).body()); }
-
-    JsonNode postJson(String path, String body) throws IOException, InterruptedException {
-        return Json.MAPPER.readTree(post(path, body).body());
-    }
-
-    /** Submits {@code {"prompt": P}} and returns the prompt id (fails on a non-200). */
-    String submit(String promptJson) throws IOException, InterruptedException {
-        HttpResponse<String> r = post("/prompt", "{\"prompt\":" + promptJson + "}");
-        if (r.statusCode() != 200) throw new AssertionError("POST /prompt answered " + r.statusCode() + ": " + r.body());
-        return Json.MAPPER.readTree(r.body()).get("prompt_id").asText();
-    }
-
-    /** Polls /history until the prompt is there. */
-    JsonNode awaitHistory(String promptId) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            JsonNode h = getJson("/history/" + promptId);
-            if (h.has(promptId)) return h.get(promptId);
-            Thread.sleep(20);
-        }
-        throw new AssertionError("prompt " + promptId + " did not finish");
-    }
-
     /** Polls /queue until {@code promptId} is the running prompt. */
     void awaitRunning(String promptId) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -120,17 +82,6 @@ final class ServerProcess implements AutoCloseable {
         }
         throw new AssertionError("prompt " + promptId + " never started");
     }
-
-    TestWebSocket connect(String clientId) throws Exception {
-        return TestWebSocket.open(http, webSocketUrl(clientId));
-    }
-
-    /** See {@link TestWebSocket#openReadingBinarySlowly}. */
-    TestWebSocket connectReadingBinarySlowly(String clientId, long binaryDelayMs) throws Exception {
-        return TestWebSocket.openReadingBinarySlowly(http, webSocketUrl(clientId), binaryDelayMs);
-    }
-
-    private String webSocketUrl(String clientId) { return "ws://127.0.0.1:" + port + "/ws?clientId=" + clientId; }
 
     /** The process's resident set size in KiB, from {@code /proc/PID/status}. */
     long residentKib() throws IOException {
@@ -145,8 +96,6 @@ final class ServerProcess implements AutoCloseable {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
-
-    URI uri(String path) { return URI.create("http://127.0.0.1:" + port + path); }
 
     @Override
     public void close() throws InterruptedException {
