@@ -17,21 +17,15 @@ import org.jcomfy.nodes.models.ModelCall;
  * {@code stepInterval == 1} or the range is empty; extra evaluations of two-stage samplers
  * always compute.
  */
-public record AttentionCache(int stepStart, int stepInterval, int stepEnd, int blockStart, int blockEnd)
-        implements CachePolicy {
+public record AttentionCache(CacheSchedule schedule) implements CachePolicy {
+
+    public AttentionCache(int stepStart, int stepInterval, int stepEnd, int blockStart, int blockEnd) {
+        this(new CacheSchedule(stepStart, stepInterval, stepEnd, blockStart, blockEnd));
+    }
 
     static final class State {
         final Map<Integer, Tensor> outputs = new HashMap<>();
         final CacheCounts counts = new CacheCounts();
-    }
-
-    public boolean activeFor(int steps) {
-        return stepInterval > 1 && stepStart < steps && blockStart < blockEnd;
-    }
-
-    /** Whether step {@code s} reuses the stored self-attention outputs. */
-    public boolean reuses(int s) {
-        return s > stepStart && s <= stepEnd && (s - stepStart) % stepInterval != 0;
     }
 
     @Override
@@ -41,10 +35,11 @@ public record AttentionCache(int stepStart, int stepInterval, int stepEnd, int b
 
     @Override
     public BlockLoop blockLoop(ModelCall call) {
-        if (!activeFor(call.run().steps())) return BlockLoop.EVERY_BLOCK;
+        if (!schedule.activeFor(call.run().steps())) return BlockLoop.EVERY_BLOCK;
         State state = call.run().state(call.branch(), this, State::new);
-        boolean reuse = call.firstOfStep() && reuses(call.step());
-        boolean store = call.firstOfStep() && !reuse && call.step() < stepEnd;
+        boolean reuse = call.firstOfStep() && schedule.reuses(call.step());
+        boolean store = call.firstOfStep() && !reuse && call.step() < schedule.stepEnd();
+        int blockStart = schedule.blockStart(), blockEnd = schedule.blockEnd();
         BlockLoop.SelfAttention attention = (block, compute) -> {
             boolean inRange = block >= blockStart && block < blockEnd;
             Tensor stored = inRange && reuse ? state.outputs.get(block) : null;

@@ -23,23 +23,16 @@ import org.jcomfy.nodes.models.ModelCall;
  * is empty (MindIE's {@code CacheAgent} rules). Extra evaluations of two-stage samplers always
  * compute. Each guidance branch keeps its own residual.
  */
-public record DitBlockCache(int stepStart, int stepInterval, int stepEnd, int blockStart, int blockEnd)
-        implements CachePolicy {
+public record DitBlockCache(CacheSchedule schedule) implements CachePolicy {
+
+    public DitBlockCache(int stepStart, int stepInterval, int stepEnd, int blockStart, int blockEnd) {
+        this(new CacheSchedule(stepStart, stepInterval, stepEnd, blockStart, blockEnd));
+    }
 
     /** Per branch and run: the stored residual and what was done. */
     static final class State {
         Tensor residual;
         final CacheCounts counts = new CacheCounts();
-    }
-
-    /** Whether the cache does anything over {@code steps} steps. */
-    public boolean activeFor(int steps) {
-        return stepInterval > 1 && stepStart < steps && blockStart < blockEnd;
-    }
-
-    /** Whether step {@code s} computes every block. */
-    public boolean refreshes(int s) {
-        return s < stepStart || s > stepEnd || (s - stepStart) % stepInterval == 0;
     }
 
     @Override
@@ -49,10 +42,11 @@ public record DitBlockCache(int stepStart, int stepInterval, int stepEnd, int bl
 
     @Override
     public BlockLoop blockLoop(ModelCall call) {
-        if (!activeFor(call.run().steps())) return BlockLoop.EVERY_BLOCK;
+        if (!schedule.activeFor(call.run().steps())) return BlockLoop.EVERY_BLOCK;
         State state = call.run().state(call.branch(), this, State::new);
-        boolean reuse = call.firstOfStep() && !refreshes(call.step()) && state.residual != null;
-        boolean store = call.firstOfStep() && !reuse && call.step() >= stepStart;
+        boolean reuse = call.firstOfStep() && schedule.reuses(call.step()) && state.residual != null;
+        boolean store = call.firstOfStep() && !reuse && call.step() >= schedule.stepStart();
+        int blockStart = schedule.blockStart(), blockEnd = schedule.blockEnd();
         return (hidden, blocks) -> {
             int end = Math.min(blockEnd, blocks.count());
             Tensor h = hidden;

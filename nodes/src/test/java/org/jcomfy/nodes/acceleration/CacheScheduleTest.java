@@ -70,13 +70,13 @@ class CacheScheduleTest {
 
     @Test
     void dit_block_cache_with_mindie_defaults_refreshes_before_20_then_every_second_step_and_after_47() {
-        DitBlockCache c = new DitBlockCache(20, 2, 47, 10, 30);
-        List<Integer> reused = IntStream.range(0, 50).filter(s -> !c.refreshes(s)).boxed().toList();
+        CacheSchedule c = new DitBlockCache(20, 2, 47, 10, 30).schedule();
+        List<Integer> reused = IntStream.range(0, 50).filter(c::reuses).boxed().toList();
         assertEquals(IntStream.iterate(21, s -> s <= 47, s -> s + 2).boxed().toList(), reused);
         assertTrue(c.activeFor(50));
-        assertFalse(new DitBlockCache(20, 1, 47, 10, 30).activeFor(50), "interval 1 disables it (MindIE's CacheAgent)");
+        assertFalse(new CacheSchedule(20, 1, 47, 10, 30).activeFor(50), "interval 1 disables it (MindIE's CacheAgent)");
         assertFalse(c.activeFor(20), "step_start at or past the steps disables it");
-        assertFalse(new DitBlockCache(0, 2, 47, 5, 5).activeFor(50), "an empty block range disables it");
+        assertFalse(new CacheSchedule(0, 2, 47, 5, 5).activeFor(50), "an empty block range disables it");
     }
 
     @Test
@@ -97,7 +97,7 @@ class CacheScheduleTest {
 
     @Test
     void attention_cache_reuses_self_attention_inside_step_start_to_step_end_off_the_interval() {
-        AttentionCache c = new AttentionCache(20, 2, 47, 10, 30);
+        CacheSchedule c = new AttentionCache(20, 2, 47, 10, 30).schedule();
         List<Integer> reused = IntStream.range(0, 50).filter(c::reuses).boxed().toList();
         assertEquals(IntStream.iterate(21, s -> s <= 47, s -> s + 2).boxed().toList(), reused);
 
