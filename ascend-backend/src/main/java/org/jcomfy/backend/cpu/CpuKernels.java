@@ -91,7 +91,9 @@ public final class CpuKernels implements Kernels {
     public Tensor addGated(Tensor x, Tensor y, Tensor gate) { return Elementwise.addGated(threads, simd, x, y, gate); }
 
     @Override
-    public Tensor rope3d(Tensor x, int frames, int height, int width) { return Rope.rope3d(threads, simd, x, frames, height, width); }
+    public Tensor rope3d(Tensor x, int frames, int height, int width, long firstToken) {
+        return Rope.rope3d(threads, simd, x, frames, height, width, firstToken);
+    }
 
     @Override
     public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {

@@ -17,13 +17,14 @@ final class Rope {
 
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    static Tensor rope3d(CpuThreads threads, boolean simd, Tensor x, int frames, int height, int width) {
+    static Tensor rope3d(CpuThreads threads, boolean simd, Tensor x, int frames, int height, int width, long firstToken) {
         if (x.rank() != 4 || x.dim(3) % 2 != 0) throw new IllegalArgumentException("rope3d expects [B, S, heads, even headDim], got " + x);
+        if (firstToken < 0) throw new IllegalArgumentException("rope3d: first token " + firstToken + " is negative");
         long batch = x.dim(0), seq = x.dim(1);
         int heads = Math.toIntExact(x.dim(2)), d = Math.toIntExact(x.dim(3));
         int c = d / 2, nh = c / 3, nf = c - 2 * nh;
         double[][] frameTable = table(frames, nf), heightTable = table(height, nh), widthTable = table(width, nh);
-        long tokens = Math.min(seq, (long) frames * height * width);
+        long tokens = Math.max(0, Math.min(seq, (long) frames * height * width - firstToken));
 
         Tensor src = Widen.f32(x, simd);
         Tensor out = src == x ? x.copy() : src;
@@ -32,8 +33,8 @@ final class Rope {
         threads.parallelFor(batch * tokens, Math.max(1, 4096 / ((long) heads * d)), (start, end) -> {
             double[] cos = new double[c], sin = new double[c];
             for (long item = start; item < end; item++) {
-                long b = item / tokens, t = item % tokens;
-                int f = (int) (t / hw), h = (int) ((t / width) % height), w = (int) (t % width);
+                long b = item / tokens, t = item % tokens, g = firstToken + t;
+                int f = (int) (g / hw), h = (int) ((g / width) % height), w = (int) (g % width);
                 gather(frameTable, f, nf, 0, cos, sin);
                 gather(heightTable, h, nh, nf, cos, sin);
                 gather(widthTable, w, nh, nf + nh, cos, sin);

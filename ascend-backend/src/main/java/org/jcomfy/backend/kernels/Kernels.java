@@ -112,7 +112,16 @@ public interface Kernels {
      * sub-dimension, angles and products in float64. Token s &lt; F·H·W sits at
      * {@code (f, h, w)} in row-major order; tokens beyond pass through unchanged.
      */
-    Tensor rope3d(Tensor x, int frames, int height, int width);
+    default Tensor rope3d(Tensor x, int frames, int height, int width) {
+        return rope3d(x, frames, height, width, 0);
+    }
+
+    /**
+     * {@link #rope3d(Tensor, int, int, int)} on a stretch of the sequence that starts at token
+     * {@code firstToken}: row s of {@code x} is token {@code firstToken + s} of the F·H·W grid (a
+     * sequence-parallel rank's shard); rows at or past the grid's end pass through unchanged.
+     */
+    Tensor rope3d(Tensor x, int frames, int height, int width, long firstToken);
 
     /**
      * Scaled dot-product attention: q {@code [B, Sq, H, D]}, k {@code [B, Sk, H, D]},

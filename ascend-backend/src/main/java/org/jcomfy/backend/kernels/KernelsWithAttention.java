@@ -40,7 +40,7 @@ public final class KernelsWithAttention implements Kernels {
     @Override public Tensor scale(Tensor x, float s) { return device.scale(x, s); }
     @Override public Tensor modulate(Tensor x, Tensor shift, Tensor scale) { return device.modulate(x, shift, scale); }
     @Override public Tensor addGated(Tensor x, Tensor y, Tensor gate) { return device.addGated(x, y, gate); }
-    @Override public Tensor rope3d(Tensor x, int frames, int height, int width) { return device.rope3d(x, frames, height, width); }
+    @Override public Tensor rope3d(Tensor x, int frames, int height, int width, long firstToken) { return device.rope3d(x, frames, height, width, firstToken); }
     @Override public Tensor conv3d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding) { return device.conv3d(x, weight, bias, stride, padding); }
     @Override public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding) { return device.conv2d(x, weight, bias, stride, padding); }
     @Override public Tensor upsampleNearest2d(Tensor x, int factor) { return device.upsampleNearest2d(x, factor); }

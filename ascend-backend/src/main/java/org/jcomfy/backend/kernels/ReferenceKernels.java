@@ -154,16 +154,18 @@ public final class ReferenceKernels implements Kernels {
     }
 
     @Override
-    public Tensor rope3d(Tensor x, int frames, int height, int width) {
+    public Tensor rope3d(Tensor x, int frames, int height, int width, long firstToken) {
         long b = x.dim(0), s = x.dim(1), heads = x.dim(2), d = x.dim(3);
         int c = (int) (d / 2);
         int nh = c / 3, nf = c - 2 * nh;
         double[] wf = axisFrequencies(nf), wh = axisFrequencies(nh);
-        long tokens = Math.min(s, (long) frames * height * width);
+        if (firstToken < 0) throw new IllegalArgumentException("rope3d: first token " + firstToken + " is negative");
+        long tokens = Math.max(0, Math.min(s, (long) frames * height * width - firstToken));
         Tensor out = x.copyAs(DType.F32);
         for (long bi = 0; bi < b; bi++) {
             for (long t = 0; t < tokens; t++) {
-                long f = t / ((long) height * width), h = (t / width) % height, w = t % width;
+                long g = firstToken + t;
+                long f = g / ((long) height * width), h = (g / width) % height, w = g % width;
                 for (int p = 0; p < c; p++) {
                     double angle = p < nf ? f * wf[p] : p < nf + nh ? h * wh[p - nf] : w * wh[p - nf - nh];
                     double cos = Math.cos(angle), sin = Math.sin(angle);

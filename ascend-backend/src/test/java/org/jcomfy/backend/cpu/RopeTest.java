@@ -32,6 +32,20 @@ class RopeTest {
         }
     }
 
+    /** A sequence-parallel rank's shard: rows 10..15 of a 2x2x3 grid are tokens 10, 11 and two past the end. */
+    @Test
+    void a_shard_rotated_from_its_first_token_equals_those_rows_of_the_whole_sequence() {
+        Tensor whole = random(1300, 1, 14, 2, 32);
+        Tensor shard = Tensor.zeros(DType.F32, 1, 4, 2, 32);
+        for (long i = 0; i < shard.numel(); i++) shard.setFloat(i, whole.getFloat(10 * 64 + i));
+        for (var k : java.util.List.of(REFERENCE, KernelCheck.variants().get(0), KernelCheck.variants().get(KernelCheck.variants().size() - 1))) {
+            Tensor all = k.rope3d(whole, 2, 2, 3), part = k.rope3d(shard, 2, 2, 3, 10);
+            for (long i = 0; i < shard.numel(); i++) {
+                if (part.getFloat(i) != all.getFloat(10 * 64 + i)) throw new AssertionError(k + ": element " + i + " of the shard differs");
+            }
+        }
+    }
+
     @Test
     void rope3d_leaves_its_input_alone_and_widens_bf16() {
         Tensor x = random(1200, DType.BF16, 1, 4, 1, 32);

@@ -48,7 +48,7 @@ final class WanDiffusionNet implements DiffusionNet {
         WanModel m = plan.attention() == null ? model : model.withKernels(new KernelsWithAttention(k, plan.attention()));
         int extra = (int) Math.max(0, model.config().inDim() - x.dim(1));
         Tensor input = extra == 0 ? x : k.concat(List.of(x, concatCondition(x, extra, extras)), 1);
-        return file.use(() -> m.forward(input, timesteps, context, null, plan.blocks(), ActivationRecorder.NONE));
+        return file.use(() -> m.forward(input, timesteps, context, null, plan.blocks(), plan.sequence(), ActivationRecorder.NONE));
     }
 
     private Tensor concatCondition(Tensor x, int channels, Map<String, Object> extras) {

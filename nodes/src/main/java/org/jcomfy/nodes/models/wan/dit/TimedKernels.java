@@ -65,7 +65,7 @@ public final class TimedKernels implements Kernels {
     @Override public Tensor scale(Tensor x, float s) { return time("scale", () -> inner.scale(x, s)); }
     @Override public Tensor modulate(Tensor x, Tensor shift, Tensor sc) { return time("modulate", () -> inner.modulate(x, shift, sc)); }
     @Override public Tensor addGated(Tensor x, Tensor y, Tensor g) { return time("addGated", () -> inner.addGated(x, y, g)); }
-    @Override public Tensor rope3d(Tensor x, int f, int h, int w) { return time("rope3d", () -> inner.rope3d(x, f, h, w)); }
+    @Override public Tensor rope3d(Tensor x, int f, int h, int w, long first) { return time("rope3d", () -> inner.rope3d(x, f, h, w, first)); }
     @Override public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor bias, float s) { return time("attention", () -> inner.attention(q, k, v, bias, s)); }
     @Override public Tensor conv3d(Tensor x, Tensor w, Tensor b, int[] st, int[] p) { return time("conv3d", () -> inner.conv3d(x, w, b, st, p)); }
     @Override public Tensor conv2d(Tensor x, Tensor w, Tensor b, int[] st, int[] p) { return time("conv2d", () -> inner.conv2d(x, w, b, st, p)); }

@@ -6,6 +6,8 @@ import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorScope;
 import org.jcomfy.nodes.models.ActivationRecorder;
 import org.jcomfy.nodes.models.BlockLoop;
+import org.jcomfy.nodes.models.SequenceParallel;
+import org.jcomfy.nodes.models.SequenceShard;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Attention;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Block;
 import org.jcomfy.nodes.models.wan.dit.WanWeights.Linear;
@@ -55,8 +57,15 @@ public final class WanModel {
         return forward(x, timesteps, context, clipFeatures, BlockLoop.EVERY_BLOCK, rec);
     }
 
+    public Tensor forward(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, BlockLoop loop,
+                          ActivationRecorder rec) {
+        return forward(x, timesteps, context, clipFeatures, loop, SequenceParallel.NONE, rec);
+    }
+
     /**
-     * Predicts the flow velocity: the embedding stage, the block loop, the head.
+     * Predicts the flow velocity: the embedding stage, the block loop, the head. Under sequence
+     * parallelism the blocks run on this rank's shard of the tokens, and every rank returns the
+     * whole output.
      *
      * @param x         latent {@code [B, inDim, F, H, W]} (H, W even); for i2v the caller has
      *                  already concatenated the conditioning channels (official {@code y}, ComfyUI
@@ -69,15 +78,17 @@ public final class WanModel {
      *                  frame's features one after the other, {@code [B, 514, clipDim]} (or one
      *                  image's, 257 rows, as ComfyUI allows); null for t2v
      * @param loop      runs the blocks: {@link BlockLoop#EVERY_BLOCK}, or a cache policy's loop
+     * @param sequence  how the tokens are spread over ranks ({@link SequenceParallel#NONE}: all here)
      * @param rec       receives the golden-named intermediates (tests); {@link ActivationRecorder#NONE} otherwise
      * @return {@code [B, outDim, F, H, W]}
      */
     public Tensor forward(Tensor x, double[] timesteps, Tensor context, Tensor clipFeatures, BlockLoop loop,
-                          ActivationRecorder rec) {
+                          SequenceParallel sequence, ActivationRecorder rec) {
         checkInputs(x, timesteps, context, clipFeatures);
         Embedded in = embed(x, timesteps, context, clipFeatures, rec);
-        Tensor h = loop.run(in.tokens(), blocks(in, rec));
-        return head(in, h, rec);
+        SequenceShard shard = sequence.shard(in.tokens().dim(1), config.numHeads(), k);
+        Tensor h = loop.run(shard.local(in.tokens()), blocks(in, shard, rec));
+        return head(in, shard.gather(h), rec);
     }
 
     /** What the embedding stage hands to the blocks and the head. */
@@ -124,7 +135,7 @@ public final class WanModel {
     }
 
     /** §1.4 the blocks, for the loop to run; each block's temporaries are freed when it ends. */
-    private BlockLoop.Blocks blocks(Embedded in, ActivationRecorder rec) {
+    private BlockLoop.Blocks blocks(Embedded in, SequenceShard shard, ActivationRecorder rec) {
         return new BlockLoop.Blocks() {
             @Override public int count() { return config.numLayers(); }
 
@@ -137,7 +148,7 @@ public final class WanModel {
             @Override
             public Tensor compute(int i, Tensor h, BlockLoop.SelfAttention selfAttention) {
                 try (TensorScope scope = TensorScope.open()) {
-                    return scope.keep(block(i, weights.blocks().get(i), h, in, selfAttention, rec));
+                    return scope.keep(block(i, weights.blocks().get(i), h, in, shard, selfAttention, rec));
                 }
             }
         };
@@ -165,7 +176,7 @@ public final class WanModel {
     }
 
     /** §1.4 one WanAttentionBlock. */
-    private Tensor block(int i, Block w, Tensor x, Embedded in, BlockLoop.SelfAttention selfAttention,
+    private Tensor block(int i, Block w, Tensor x, Embedded in, SequenceShard shard, BlockLoop.SelfAttention selfAttention,
                          ActivationRecorder rec) {
         String n = "block" + i + "_";
         rec.record(n + "in", x);
@@ -175,7 +186,7 @@ public final class WanModel {
 
         Tensor saIn = k.modulate(layerNorm(x), chunk(mod, 0), chunk(mod, 1));
         rec.record(n + "sa_in", saIn);
-        Tensor sa = selfAttention.of(i, () -> selfAttention(n, w.selfAttn(), saIn, in.grid(), rec));
+        Tensor sa = selfAttention.of(i, () -> selfAttention(n, w.selfAttn(), saIn, in.grid(), shard, rec));
         rec.record(n + "sa_out", sa);
         x = k.addGated(x, sa, chunk(mod, 2));
         rec.record(n + "x_after_sa", x);
@@ -197,8 +208,11 @@ public final class WanModel {
         return x;
     }
 
-    /** §1.5 self-attention: RMS norm of q and k over the full width, 3-D RoPE, global attention. */
-    private Tensor selfAttention(String n, Attention w, Tensor x, Grid grid, ActivationRecorder rec) {
+    /**
+     * §1.5 self-attention: RMS norm of q and k over the full width, 3-D RoPE at the shard's
+     * sequence positions, global attention (over every rank's tokens).
+     */
+    private Tensor selfAttention(String n, Attention w, Tensor x, Grid grid, SequenceShard shard, ActivationRecorder rec) {
         long b = x.dim(0), s = x.dim(1);
         Tensor qLinear = linear(x, w.q());
         Tensor kLinear = linear(x, w.k());
@@ -210,11 +224,11 @@ public final class WanModel {
         rec.record(n + "k_normed", kNormed);
         Tensor v = linear(x, w.v());
         rec.record(n + "v", v);
-        Tensor q = k.rope3d(heads(qNormed), grid.frames(), grid.height(), grid.width());
-        Tensor kk = k.rope3d(heads(kNormed), grid.frames(), grid.height(), grid.width());
+        Tensor q = k.rope3d(heads(qNormed), grid.frames(), grid.height(), grid.width(), shard.firstToken());
+        Tensor kk = k.rope3d(heads(kNormed), grid.frames(), grid.height(), grid.width(), shard.firstToken());
         rec.record(n + "q_rope", q);
         rec.record(n + "k_rope", kk);
-        Tensor attn = k.attention(q, kk, heads(v), null, attentionScale());
+        Tensor attn = shard.selfAttention(q, kk, heads(v), attentionScale());
         return linear(attn.reshape(b, s, config.dim()), w.o());
     }
 

@@ -1,0 +1,161 @@
+package org.jcomfy.nodes.models.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.jcomfy.backend.device.Devices;
+import org.jcomfy.backend.io.SafeTensorsFile;
+import org.jcomfy.backend.kernels.Kernels;
+import org.jcomfy.backend.parallel.LocalProcessGroup;
+import org.jcomfy.backend.parallel.ProcessGroup;
+import org.jcomfy.backend.parallel.ProcessGroupException;
+import org.jcomfy.backend.tensor.DType;
+import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorMetrics;
+import org.jcomfy.nodes.acceleration.CachePolicy;
+import org.jcomfy.nodes.acceleration.DitBlockCache;
+import org.jcomfy.nodes.acceleration.TeaCache;
+import org.jcomfy.nodes.models.ActivationRecorder;
+import org.jcomfy.nodes.models.BlockLoop;
+import org.jcomfy.nodes.models.SequenceParallel;
+import org.jcomfy.nodes.models.wan.dit.WanConfig;
+import org.jcomfy.nodes.models.wan.dit.WanDit;
+import org.jcomfy.nodes.models.wan.dit.WanDitBenchmark;
+import org.jcomfy.nodes.models.wan.dit.WanModel;
+import org.jcomfy.nodes.models.wan.dit.WanModelType;
+import org.jcomfy.nodes.sampling.FlowModelSampling;
+import org.jcomfy.nodes.sampling.KSamplerRun;
+import org.jcomfy.nodes.sampling.KSamplerSettings;
+import org.jcomfy.nodes.sampling.LatentFormat;
+import org.jcomfy.nodes.sampling.VelocityModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The full Wan DiT forward under sequence parallelism, its ranks as threads of this JVM: every
+ * rank's output within relative L2 1e-5 of the one-rank forward, on the wan-tiny golden (4 heads,
+ * 18 tokens) and on a random config with 8 heads, with token counts that do not divide by the
+ * ranks (padded and masked), and with a DiT cache on.
+ */
+class SequenceParallelExactnessTest {
+    private static final Path GOLDEN = Path.of(System.getProperty("jcomfy.testdata"), "golden", "wan-tiny");
+    private static final Kernels K = Devices.cpu().kernels();
+    private static final double TOLERANCE = 1e-5;
+
+    private static WanDit.Loaded tiny;
+    private static Tensor tinyX, tinyContext, tinyExpected;
+    private static double tinyT;
+    private static WanModel wide;
+
+    @BeforeAll
+    static void load() {
+        tiny = WanDit.load(GOLDEN.resolve("weights.safetensors"), K);
+        try (SafeTensorsFile in = SafeTensorsFile.open(GOLDEN.resolve("inputs.safetensors"));
+             SafeTensorsFile act = SafeTensorsFile.open(GOLDEN.resolve("activations.safetensors"))) {
+            tinyX = in.tensor("x").toF32().batchOfOne().copy();
+            tinyContext = in.tensor("context").toF32().batchOfOne().copy();
+            tinyT = in.tensor("t").getDouble(0);
+            tinyExpected = act.tensor("output").toF32().copy();
+        }
+        // Larger than wan-tiny where it matters here: 8 heads (Ulysses 2 and 4), more tokens.
+        WanConfig config = new WanConfig(256, 512, 32, 48, 16, 16, 16, 8, 2, new int[] {1, 2, 2}, 1e-6f, WanModelType.T2V, 0);
+        wide = new WanModel(config, WanDitBenchmark.randomModelWeights(config, DType.F32, 42), K);
+    }
+
+    @AfterAll
+    static void close() { tiny.close(); }
+
+    private static Tensor random(long seed, long... shape) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor t = Tensor.zeros(DType.F32, shape);
+        for (long i = 0; i < t.numel(); i++) t.setFloat(i, (float) (rng.nextDouble() * 2 - 1));
+        return t;
+    }
+
+    /** Every rank's forward output with the sequence spread as {@code plan} says. */
+    private static List<Tensor> forwardOnRanks(int ranks, Function<ProcessGroup, SequenceParallel> plan, WanModel model,
+                                               Tensor x, double t, Tensor context) {
+        return LocalProcessGroup.run(ranks, g -> model.forward(x, new double[] {t}, context, null, BlockLoop.EVERY_BLOCK,
+                plan.apply(g), ActivationRecorder.NONE));
+    }
+
+    private static void assertExact(String what, Tensor single, List<Tensor> ranks) {
+        for (int r = 0; r < ranks.size(); r++) {
+            assertArrayEquals(single.shape(), ranks.get(r).shape(), what + " rank " + r + ": shape");
+            double rel = TensorMetrics.relativeL2(ranks.get(r), single);
+            assertTrue(rel <= TOLERANCE, what + " rank " + r + ": relative L2 " + rel);
+        }
+    }
+
+    @Test
+    void ulysses_2_and_4_on_wan_tiny_match_one_rank_and_the_golden() {
+        Tensor single = tiny.model().forward(tinyX, new double[] {tinyT}, tinyContext);
+        assertTrue(TensorMetrics.relativeL2(single, tinyExpected) <= TOLERANCE, "the one-rank forward is the golden's");
+        // 18 tokens: 9 per rank on 2 ranks; on 4 ranks 5 per rank, the last two rows padding.
+        for (int ranks : new int[] {2, 4}) {
+            List<Tensor> out = forwardOnRanks(ranks, UlyssesParallel::new, tiny.model(), tinyX, tinyT, tinyContext);
+            assertExact("wan-tiny Ulysses " + ranks, single, out);
+            assertExact("wan-tiny Ulysses " + ranks + " against the golden", tinyExpected.reshape(single.shape()), out);
+        }
+    }
+
+    @Test
+    void ulysses_on_a_larger_random_config_matches_one_rank_with_and_without_padding() {
+        Tensor context = random(3, 1, 11, 48);
+        for (long[] latent : new long[][] {{1, 16, 2, 4, 8}, {1, 16, 3, 6, 10}}) {   // 16 tokens; 45 tokens (padded on 2 and 4)
+            Tensor x = random(1, latent);
+            Tensor single = wide.forward(x, new double[] {700}, context);
+            for (int ranks : new int[] {2, 4}) {
+                assertExact("random Ulysses " + ranks + " on " + x, single,
+                        forwardOnRanks(ranks, UlyssesParallel::new, wide, x, 700, context));
+            }
+        }
+    }
+
+    @Test
+    void ulysses_refuses_a_head_count_its_ranks_do_not_divide() {
+        ProcessGroupException e = assertThrows(ProcessGroupException.class,
+                () -> forwardOnRanks(3, UlyssesParallel::new, tiny.model(), tinyX, tinyT, tinyContext));
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+        assertEquals("Ulysses over 3 ranks needs a head count divisible by 3; this model has 4 heads "
+                + "(choose a ulysses_size that divides 4)", e.getCause().getMessage());
+    }
+
+    /**
+     * Sampling with a DiT cache that reuses, under Ulysses 2: the caches decide on the timestep
+     * embedding and the step, the same on every rank, so every rank reuses at the same calls and
+     * the result is the one-rank cached result (and not the uncached one).
+     */
+    @Test
+    void a_dit_cache_under_ulysses_2_takes_the_one_rank_decisions() {
+        WanModel model = tiny.model();
+        Tensor latent = Tensor.zeros(DType.F32, tinyX.shape());
+        Tensor empty = Tensor.zeros(DType.F32, tinyContext.shape());
+        Function<CachePolicy, Function<SequenceParallel, float[]>> sampler = policy -> sequence -> {
+            VelocityModel<Tensor> velocity = (x, timestep, ctx, call) -> model.forward(x, new double[] {timestep}, ctx, null,
+                    policy.blockLoop(call), sequence, ActivationRecorder.NONE);
+            KSamplerSettings settings = KSamplerSettings.ksampler(7, 6, 3.0, "euler", "simple", 1.0);
+            return KSamplerRun.run(velocity, FlowModelSampling.wanDefault(), LatentFormat.identity(model.config().outDim()), latent,
+                    null, tinyContext, empty, settings, null, policy).toFloatArray();
+        };
+        float[] uncached = sampler.apply(CachePolicy.NONE).apply(SequenceParallel.NONE);
+        for (CachePolicy policy : List.of(new TeaCache(50.0, false, new double[] {1.0, 0.0}, 0, -1),
+                new DitBlockCache(1, 2, 6, 0, model.config().numLayers()))) {
+            float[] single = sampler.apply(policy).apply(SequenceParallel.NONE);
+            assertTrue(TensorMetrics.relativeL2(single, uncached) > 1e-4, policy + " reuses");
+            List<float[]> ranks = LocalProcessGroup.run(2, g -> sampler.apply(policy).apply(new UlyssesParallel(g)));
+            for (int r = 0; r < 2; r++) {
+                double rel = TensorMetrics.relativeL2(ranks.get(r), single);
+                assertTrue(rel <= TOLERANCE, policy + " under Ulysses 2, rank " + r + ": relative L2 " + rel);
+            }
+        }
+    }
+}
