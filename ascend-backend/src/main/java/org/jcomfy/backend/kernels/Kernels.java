@@ -131,6 +131,16 @@ public interface Kernels {
      */
     Tensor attention(Tensor q, Tensor k, Tensor v, Tensor bias, float scale);
 
+    /**
+     * {@link #attention} with each query row's log-sum-exp, so that attention over several key
+     * shards can be merged exactly ({@link PartialAttention#merge}; Ring attention). By default the
+     * log-sum-exp is a separate reference pass; a kernel that keeps its online softmax's running
+     * maximum and sum should return those instead.
+     */
+    default PartialAttention attentionWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        return new PartialAttention(attention(q, k, v, bias, scale), PartialAttention.logSumExp(q, k, bias, scale));
+    }
+
     // ---- convolutions and resampling (the VAE) ---------------------------------------
 
     /**

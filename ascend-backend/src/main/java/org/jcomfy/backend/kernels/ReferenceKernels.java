@@ -223,11 +223,13 @@ public final class ReferenceKernels implements Kernels {
         return out;
     }
 
-    private static double biasAt(Tensor bias, long b, long h, long i, long j) {
+    /** {@code bias[b, h, i, j]}, broadcasting from {@code [B|1, H|1, Sq|1, Sk]}. */
+    static double biasAt(Tensor bias, long b, long h, long i, long j) {
         long bb = bias.dim(0) == 1 ? 0 : b;
         long hh = bias.dim(1) == 1 ? 0 : h;
+        long ii = bias.dim(2) == 1 ? 0 : i;
         long rows = bias.dim(2), cols = bias.dim(3);
-        return bias.getFloat(((bb * bias.dim(1) + hh) * rows + i) * cols + j);
+        return bias.getFloat(((bb * bias.dim(1) + hh) * rows + ii) * cols + j);
     }
 
     @Override

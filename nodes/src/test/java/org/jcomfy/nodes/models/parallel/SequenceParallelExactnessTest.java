@@ -121,6 +121,29 @@ class SequenceParallelExactnessTest {
     }
 
     @Test
+    void ring_2_and_3_on_wan_tiny_match_one_rank_and_the_golden() {
+        Tensor single = tiny.model().forward(tinyX, new double[] {tinyT}, tinyContext);
+        for (int ranks : new int[] {2, 3, 4}) {   // 18 tokens: 9, 6, and 5 per rank (the last two rows padding)
+            List<Tensor> out = forwardOnRanks(ranks, RingParallel::new, tiny.model(), tinyX, tinyT, tinyContext);
+            assertExact("wan-tiny Ring " + ranks, single, out);
+            assertExact("wan-tiny Ring " + ranks + " against the golden", tinyExpected.reshape(single.shape()), out);
+        }
+    }
+
+    @Test
+    void ring_on_a_larger_random_config_matches_one_rank_with_padding_and_a_shard_of_padding_only() {
+        Tensor context = random(4, 1, 9, 48);
+        // 45 tokens (Ring 2 pads one row), 16 tokens (Ring 3 pads two), 2 tokens (Ring 3: the last shard is all padding).
+        for (long[] latent : new long[][] {{1, 16, 3, 6, 10}, {1, 16, 2, 4, 8}, {1, 16, 1, 2, 4}}) {
+            Tensor x = random(2, latent);
+            Tensor single = wide.forward(x, new double[] {300}, context);
+            for (int ranks : new int[] {2, 3}) {
+                assertExact("random Ring " + ranks + " on " + x, single, forwardOnRanks(ranks, RingParallel::new, wide, x, 300, context));
+            }
+        }
+    }
+
+    @Test
     void ulysses_refuses_a_head_count_its_ranks_do_not_divide() {
         ProcessGroupException e = assertThrows(ProcessGroupException.class,
                 () -> forwardOnRanks(3, UlyssesParallel::new, tiny.model(), tinyX, tinyT, tinyContext));
