@@ -1,7 +1,6 @@
 package org.jcomfy.nodes.models.parallel;
 
 import org.jcomfy.backend.kernels.Kernels;
-import org.jcomfy.backend.parallel.ProcessGroup;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 
@@ -39,9 +38,8 @@ record TokenShards(long tokens, int ranks, int rank) {
         return k.slice(whole, 1, first(), first() + length());
     }
 
-    /** Every rank's rows of {@code local [B, length, ...]}, in rank order, padding dropped. */
-    Tensor gather(Kernels k, ProcessGroup group, Tensor local) {
-        Tensor whole = k.concat(group.allGather(local), 1);
+    /** The first {@code tokens} rows of the padded sequence {@code whole [B, padded, ...]}. */
+    Tensor withoutPadding(Kernels k, Tensor whole) {
         return padded() == tokens ? whole : k.slice(whole, 1, 0, tokens);
     }
 

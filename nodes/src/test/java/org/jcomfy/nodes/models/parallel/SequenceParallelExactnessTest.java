@@ -40,10 +40,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The full Wan DiT forward under sequence parallelism, its ranks as threads of this JVM: every
- * rank's output within relative L2 1e-5 of the one-rank forward, on the wan-tiny golden (4 heads,
- * 18 tokens) and on a random config with 8 heads, with token counts that do not divide by the
- * ranks (padded and masked), and with a DiT cache on.
+ * The full Wan DiT forward under sequence parallelism (Ulysses, Ring, and the two as a USP mesh),
+ * its ranks as threads of this JVM: every rank's output within relative L2 1e-5 of the one-rank
+ * forward, on the wan-tiny golden (4 heads, 18 tokens) and on a random config with 8 heads, with
+ * token counts that do not divide by the ranks (padded and masked), and with a DiT cache on.
  */
 class SequenceParallelExactnessTest {
     private static final Path GOLDEN = Path.of(System.getProperty("jcomfy.testdata"), "golden", "wan-tiny");
@@ -101,7 +101,7 @@ class SequenceParallelExactnessTest {
         assertTrue(TensorMetrics.relativeL2(single, tinyExpected) <= TOLERANCE, "the one-rank forward is the golden's");
         // 18 tokens: 9 per rank on 2 ranks; on 4 ranks 5 per rank, the last two rows padding.
         for (int ranks : new int[] {2, 4}) {
-            List<Tensor> out = forwardOnRanks(ranks, UlyssesParallel::new, tiny.model(), tinyX, tinyT, tinyContext);
+            List<Tensor> out = forwardOnRanks(ranks, UspParallel::ulysses, tiny.model(), tinyX, tinyT, tinyContext);
             assertExact("wan-tiny Ulysses " + ranks, single, out);
             assertExact("wan-tiny Ulysses " + ranks + " against the golden", tinyExpected.reshape(single.shape()), out);
         }
@@ -115,7 +115,7 @@ class SequenceParallelExactnessTest {
             Tensor single = wide.forward(x, new double[] {700}, context);
             for (int ranks : new int[] {2, 4}) {
                 assertExact("random Ulysses " + ranks + " on " + x, single,
-                        forwardOnRanks(ranks, UlyssesParallel::new, wide, x, 700, context));
+                        forwardOnRanks(ranks, UspParallel::ulysses, wide, x, 700, context));
             }
         }
     }
@@ -124,7 +124,7 @@ class SequenceParallelExactnessTest {
     void ring_2_and_3_on_wan_tiny_match_one_rank_and_the_golden() {
         Tensor single = tiny.model().forward(tinyX, new double[] {tinyT}, tinyContext);
         for (int ranks : new int[] {2, 3, 4}) {   // 18 tokens: 9, 6, and 5 per rank (the last two rows padding)
-            List<Tensor> out = forwardOnRanks(ranks, RingParallel::new, tiny.model(), tinyX, tinyT, tinyContext);
+            List<Tensor> out = forwardOnRanks(ranks, UspParallel::ring, tiny.model(), tinyX, tinyT, tinyContext);
             assertExact("wan-tiny Ring " + ranks, single, out);
             assertExact("wan-tiny Ring " + ranks + " against the golden", tinyExpected.reshape(single.shape()), out);
         }
@@ -138,15 +138,28 @@ class SequenceParallelExactnessTest {
             Tensor x = random(2, latent);
             Tensor single = wide.forward(x, new double[] {300}, context);
             for (int ranks : new int[] {2, 3}) {
-                assertExact("random Ring " + ranks + " on " + x, single, forwardOnRanks(ranks, RingParallel::new, wide, x, 300, context));
+                assertExact("random Ring " + ranks + " on " + x, single, forwardOnRanks(ranks, UspParallel::ring, wide, x, 300, context));
             }
         }
+    }
+
+    /** The 2-D mesh: Ulysses groups {0, 1} and {2, 3}, ring groups {0, 2} and {1, 3}; and Ulysses 2 x Ring 3. */
+    @Test
+    void usp_meshes_match_one_rank() {
+        Tensor single = tiny.model().forward(tinyX, new double[] {tinyT}, tinyContext);
+        assertExact("wan-tiny Ulysses 2 x Ring 2", single, forwardOnRanks(4, g -> UspParallel.mesh(g, 2), tiny.model(), tinyX, tinyT,
+                tinyContext));
+        Tensor context = random(5, 1, 9, 48);
+        Tensor x = random(6, 1, 16, 3, 6, 10);   // 45 tokens: 12 per rank on 2 x 2, 8 on 2 x 3 (3 rows padding each)
+        Tensor wideSingle = wide.forward(x, new double[] {500}, context);
+        assertExact("random Ulysses 2 x Ring 2", wideSingle, forwardOnRanks(4, g -> UspParallel.mesh(g, 2), wide, x, 500, context));
+        assertExact("random Ulysses 2 x Ring 3", wideSingle, forwardOnRanks(6, g -> UspParallel.mesh(g, 2), wide, x, 500, context));
     }
 
     @Test
     void ulysses_refuses_a_head_count_its_ranks_do_not_divide() {
         ProcessGroupException e = assertThrows(ProcessGroupException.class,
-                () -> forwardOnRanks(3, UlyssesParallel::new, tiny.model(), tinyX, tinyT, tinyContext));
+                () -> forwardOnRanks(3, UspParallel::ulysses, tiny.model(), tinyX, tinyT, tinyContext));
         assertInstanceOf(IllegalArgumentException.class, e.getCause());
         assertEquals("Ulysses over 3 ranks needs a head count divisible by 3; this model has 4 heads "
                 + "(choose a ulysses_size that divides 4)", e.getCause().getMessage());
@@ -174,7 +187,7 @@ class SequenceParallelExactnessTest {
                 new DitBlockCache(1, 2, 6, 0, model.config().numLayers()))) {
             float[] single = sampler.apply(policy).apply(SequenceParallel.NONE);
             assertTrue(TensorMetrics.relativeL2(single, uncached) > 1e-4, policy + " reuses");
-            List<float[]> ranks = LocalProcessGroup.run(2, g -> sampler.apply(policy).apply(new UlyssesParallel(g)));
+            List<float[]> ranks = LocalProcessGroup.run(2, g -> sampler.apply(policy).apply(UspParallel.ulysses(g)));
             for (int r = 0; r < 2; r++) {
                 double rel = TensorMetrics.relativeL2(ranks.get(r), single);
                 assertTrue(rel <= TOLERANCE, policy + " under Ulysses 2, rank " + r + ": relative L2 " + rel);
