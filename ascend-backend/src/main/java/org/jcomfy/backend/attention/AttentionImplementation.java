@@ -1,6 +1,7 @@
 package org.jcomfy.backend.attention;
 
 import org.jcomfy.backend.kernels.AttentionKernel;
+import org.jcomfy.backend.kernels.PartialAttention;
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
@@ -23,6 +24,14 @@ public interface AttentionImplementation {
      */
     Tensor compute(Tensor q, Tensor k, Tensor v, Tensor bias, float scale);
 
+    /**
+     * {@link #compute} with each query row's log-sum-exp ({@link org.jcomfy.backend.kernels.Kernels#attentionWithLse}).
+     * By default a separate reference pass; implementations that keep their softmax's maximum and sum override it.
+     */
+    default PartialAttention computeWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        return ((AttentionKernel) this::compute).attentionWithLse(q, k, v, bias, scale);
+    }
+
     /** {@code kernel} under {@code name}, for every shape (a device's single attention kernel). */
     static AttentionImplementation of(String name, AttentionKernel kernel) {
         return new AttentionImplementation() {
@@ -33,6 +42,11 @@ public interface AttentionImplementation {
             @Override
             public Tensor compute(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
                 return kernel.attention(q, k, v, bias, scale);
+            }
+
+            @Override
+            public PartialAttention computeWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+                return kernel.attentionWithLse(q, k, v, bias, scale);
             }
         };
     }

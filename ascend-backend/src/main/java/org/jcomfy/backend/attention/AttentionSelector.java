@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.jcomfy.backend.kernels.AttentionKernel;
+import org.jcomfy.backend.kernels.PartialAttention;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.threads.CpuThreads;
 
@@ -153,6 +154,21 @@ public final class AttentionSelector implements AttentionKernel {
             }
         }
         return choose(shape, q, k, v, bias, scale, new LinkedHashMap<>(), null);
+    }
+
+    /**
+     * The log-sum-exp form (ring attention's partials) is not timed: it runs on the implementation
+     * the plain form chose for this shape, or else on the first candidate in this mode's order.
+     */
+    @Override
+    public PartialAttention attentionWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        AttentionShape shape = AttentionShape.of(q, k, v, bias);
+        AttentionChoice known = choices.getIfPresent(shape);
+        if (known != null) return find(known.implementation()).computeWithLse(q, k, v, bias, scale);
+        for (AttentionImplementation impl : ordered(shape)) {
+            if (impl.supports(shape)) return impl.computeWithLse(q, k, v, bias, scale);
+        }
+        throw new IllegalStateException("attention: no implementation supports [" + shape + "]");
     }
 
     /** A candidate's output together with the choice it stands for. */

@@ -1,6 +1,7 @@
 package org.jcomfy.backend.attention;
 
 import java.util.Arrays;
+import org.jcomfy.backend.kernels.PartialAttention;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.threads.CpuThreads;
@@ -69,6 +70,18 @@ public final class FlashAttention implements AttentionImplementation {
 
     @Override
     public Tensor compute(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        return run(q, k, v, bias, scale, null);
+    }
+
+    /** The online softmax's running maximum and sum are the log-sum-exp, for free. */
+    @Override
+    public PartialAttention computeWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        Tensor lse = QueryRows.emptyLse(q);
+        return new PartialAttention(run(q, k, v, bias, scale, lse), lse);
+    }
+
+    /** The output; also each row's log-sum-exp into {@code lse} unless it is null. */
+    private Tensor run(Tensor q, Tensor k, Tensor v, Tensor bias, float scale, Tensor lse) {
         AttentionShape shape = AttentionShape.of(q, k, v, bias);
         Tensor qf = q.toF32(), kf = k.toF32(), vf = v.toF32();
         AttentionBias scoreBias = AttentionBias.of(bias);
@@ -78,11 +91,12 @@ public final class FlashAttention implements AttentionImplementation {
         int perWave = HeadWaves.headsPerWave(queryBlocks, shape.batch() * shape.heads(), threads.threads(), Integer.MAX_VALUE);
         int keyBlock = blockKeys == KEY_BLOCK_BY_HEAD_DIM ? keyBlockFor(shape.headDim()) : blockKeys;
         HeadWaves.run(kf, vf, keyBlock, queryBlocks, perWave, threads,
-                (head, slot, b, h, qb) -> queryBlock(qf, head, scoreBias, scale, out, b, h, qb));
+                (head, slot, b, h, qb) -> queryBlock(qf, head, scoreBias, scale, out, lse, b, h, qb));
         return out;
     }
 
-    private void queryBlock(Tensor q, PackedHead head, AttentionBias bias, float scale, Tensor out, int b, int h, int qb) {
+    private void queryBlock(Tensor q, PackedHead head, AttentionBias bias, float scale, Tensor out, Tensor lse, int b, int h,
+                            int qb) {
         int i0 = qb * blockQueries;
         int rows = Math.min(blockQueries, (int) q.dim(1) - i0);
         int rowsPadded = AttentionTiles.roundUp(rows, AttentionTiles.ROW_TILE);
@@ -125,6 +139,6 @@ public final class FlashAttention implements AttentionImplementation {
                 }
             }
         }
-        QueryRows.store(out, b, h, i0, rows, acc, dvp, rowSum);
+        QueryRows.store(out, lse, b, h, i0, rows, acc, dvp, rowMax, rowSum);
     }
 }

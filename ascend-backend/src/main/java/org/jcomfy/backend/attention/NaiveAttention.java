@@ -1,6 +1,7 @@
 package org.jcomfy.backend.attention;
 
 import java.util.Arrays;
+import org.jcomfy.backend.kernels.PartialAttention;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.threads.CpuThreads;
@@ -50,6 +51,18 @@ public final class NaiveAttention implements AttentionImplementation {
 
     @Override
     public Tensor compute(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        return run(q, k, v, bias, scale, null);
+    }
+
+    /** Each row's maximum and sum of exponentials are at hand: the log-sum-exp costs nothing extra. */
+    @Override
+    public PartialAttention computeWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        Tensor lse = QueryRows.emptyLse(q);
+        return new PartialAttention(run(q, k, v, bias, scale, lse), lse);
+    }
+
+    /** The output; also each row's log-sum-exp into {@code lse} unless it is null. */
+    private Tensor run(Tensor q, Tensor k, Tensor v, Tensor bias, float scale, Tensor lse) {
         AttentionShape shape = AttentionShape.of(q, k, v, bias);
         if (!supports(shape)) {
             throw new IllegalArgumentException("naive attention: the " + shape + " score matrix exceeds "
@@ -68,7 +81,8 @@ public final class NaiveAttention implements AttentionImplementation {
         float[][] scores = new float[perWave][];
         for (int i = 0; i < perWave; i++) scores[i] = new float[matrix];
         HeadWaves.run(kf, vf, BLOCK_KEYS, queryBlocks, perWave, threads,
-                (head, slot, b, h, qb) -> queryBlock(qf, head, scoreBias, scale, scores[slot], stride, out, b, h, qb));
+                (head, slot, b, h, qb) -> queryBlock(qf, head, scoreBias, scale, scores[slot], stride, out, lse,
+                        b, h, qb));
         return out;
     }
 
@@ -83,7 +97,7 @@ public final class NaiveAttention implements AttentionImplementation {
 
     /** Fills and uses rows {@code [qb·BLOCK_QUERIES, ...)} of the shared score matrix. */
     private static void queryBlock(Tensor q, PackedHead head, AttentionBias bias, float scale, float[] scores, int stride,
-                                   Tensor out, int b, int h, int qb) {
+                                   Tensor out, Tensor lse, int b, int h, int qb) {
         int i0 = qb * BLOCK_QUERIES;
         int rows = Math.min(BLOCK_QUERIES, (int) q.dim(1) - i0);
         int rowsPadded = AttentionTiles.roundUp(rows, AttentionTiles.ROW_TILE);
@@ -102,12 +116,13 @@ public final class NaiveAttention implements AttentionImplementation {
             }
         }
         // P = softmax(S + bias) row by row, left unnormalised; the division happens on output
-        float[] sums = scratch.zeroed(4, rows);
+        float[] sums = scratch.zeroed(4, rows), maxes = scratch.zeroed(5, rows);
         for (int r = 0; r < rows; r++) {
             int at = first + r * stride;
             if (bias != null) bias.addTo(scores, at, bias.row(b, h, i0 + r), 0, keys);
             Arrays.fill(scores, at + keys, at + stride, Float.NEGATIVE_INFINITY);
             float max = AttentionTiles.max(scores, at, stride);
+            maxes[r] = max;
             if (max == Float.NEGATIVE_INFINITY) {
                 Arrays.fill(scores, at, at + stride, 0f); // every key masked: the row stays 0
             } else {
@@ -121,6 +136,6 @@ public final class NaiveAttention implements AttentionImplementation {
                 AttentionTiles.accumulateValues(scores, first + r * stride, stride, keys, head.values, c, dvp, acc, r * dvp + c, dvp);
             }
         }
-        QueryRows.store(out, b, h, i0, rows, acc, dvp, sums);
+        QueryRows.store(out, lse, b, h, i0, rows, acc, dvp, maxes, sums);
     }
 }

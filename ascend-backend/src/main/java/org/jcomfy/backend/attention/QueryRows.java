@@ -35,6 +35,30 @@ final class QueryRows {
      * a row whose sum is 0 (every key masked) is written as zeros.
      */
     static void store(Tensor out, int b, int h, int i0, int rows, float[] acc, int accStride, float[] sums) {
+        store(out, null, b, h, i0, rows, acc, accStride, null, sums);
+    }
+
+    /** A {@code [B, Sq, H]} log-sum-exp for queries {@code q}, -inf (no key) until rows are stored. */
+    static Tensor emptyLse(Tensor q) {
+        Tensor lse = Tensor.zeros(org.jcomfy.backend.tensor.DType.F32, q.dim(0), q.dim(1), q.dim(2));
+        for (long i = 0, n = lse.numel(); i < n; i++) lse.data().setAtIndex(F32, i, Float.NEGATIVE_INFINITY);
+        return lse;
+    }
+
+    /**
+     * {@link #store(Tensor, int, int, int, int, float[], int, float[])}, and when {@code lse} is not
+     * null its rows {@code [i0, i0 + rows)} for (b, h): {@code max + log(sum)} of each row's scores
+     * (-inf for a row whose keys are all masked), the part a {@code PartialAttention} merge needs.
+     */
+    static void store(Tensor out, Tensor lse, int b, int h, int i0, int rows, float[] acc, int accStride, float[] maxes,
+                      float[] sums) {
+        if (lse != null) {
+            int sq = (int) lse.dim(1), heads = (int) lse.dim(2);
+            for (int r = 0; r < rows; r++) {
+                float value = sums[r] > 0 ? (float) (maxes[r] + Math.log(sums[r])) : Float.NEGATIVE_INFINITY;
+                lse.data().setAtIndex(F32, ((long) b * sq + i0 + r) * heads + h, value);
+            }
+        }
         int sq = (int) out.dim(1), heads = (int) out.dim(2), dv = (int) out.dim(3);
         MemorySegment data = out.data();
         for (int r = 0; r < rows; r++) {

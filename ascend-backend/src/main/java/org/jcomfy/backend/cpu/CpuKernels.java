@@ -3,6 +3,7 @@ package org.jcomfy.backend.cpu;
 import java.util.List;
 import java.util.Objects;
 import org.jcomfy.backend.kernels.AttentionKernel;
+import org.jcomfy.backend.kernels.PartialAttention;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.threads.CpuThreads;
@@ -98,6 +99,11 @@ public final class CpuKernels implements Kernels {
     @Override
     public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
         return attention.attention(q, k, v, bias, scale);
+    }
+
+    @Override
+    public PartialAttention attentionWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        return attention.attentionWithLse(q, k, v, bias, scale);
     }
 
     @Override

@@ -10,4 +10,12 @@ import org.jcomfy.backend.tensor.Tensor;
 @FunctionalInterface
 public interface AttentionKernel {
     Tensor attention(Tensor q, Tensor k, Tensor v, Tensor bias, float scale);
+
+    /**
+     * {@link Kernels#attentionWithLse}: by default {@link #attention} and a separate reference pass
+     * for the log-sum-exp; a kernel that keeps its softmax's running maximum and sum overrides it.
+     */
+    default PartialAttention attentionWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        return new PartialAttention(attention(q, k, v, bias, scale), PartialAttention.logSumExp(q, k, bias, scale));
+    }
 }

@@ -138,7 +138,7 @@ public interface Kernels {
      * maximum and sum should return those instead.
      */
     default PartialAttention attentionWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
-        return new PartialAttention(attention(q, k, v, bias, scale), PartialAttention.logSumExp(q, k, bias, scale));
+        return ((AttentionKernel) this::attention).attentionWithLse(q, k, v, bias, scale);
     }
 
     // ---- convolutions and resampling (the VAE) ---------------------------------------

@@ -23,6 +23,11 @@ public final class KernelsWithAttention implements Kernels {
         return attention.attention(q, k, v, bias, scale);
     }
 
+    @Override
+    public PartialAttention attentionWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
+        return attention.attentionWithLse(q, k, v, bias, scale);
+    }
+
     // ---- the device's own -----------------------------------------------------------
 
     @Override public Tensor linear(Tensor x, Tensor weight, Tensor bias, float weightScale) { return device.linear(x, weight, bias, weightScale); }

@@ -39,6 +39,27 @@ class PartialAttentionTest {
         }
     }
 
+    /** Flash and naive return their softmax's own log-sum-exp; it matches the reference pass, masked rows included. */
+    @Test
+    void the_cpu_implementations_native_log_sum_exp_matches_the_reference_pass() {
+        Tensor q = random(7, 2, 70, 3, 16), k = random(8, 2, 150, 3, 16), v = random(9, 2, 150, 3, 16);
+        Tensor bias = Tensor.zeros(DType.F32, 2, 1, 70, 150);
+        for (int j = 0; j < 150; j++) bias.setFloat(5 * 150 + j, Float.NEGATIVE_INFINITY);   // batch 0, query 5: every key masked
+        for (int j = 140; j < 150; j++) for (int i = 0; i < 70; i++) bias.setFloat(70 * 150 + i * 150 + j, Float.NEGATIVE_INFINITY);
+        org.jcomfy.backend.threads.CpuThreads threads = new org.jcomfy.backend.threads.CpuThreads(2);
+        Tensor expected = PartialAttention.logSumExp(q, k, bias, 0.25f);
+        assertEquals(Float.NEGATIVE_INFINITY, expected.getFloat(5 * 3));
+        for (var impl : java.util.List.of(new org.jcomfy.backend.attention.FlashAttention(32, 64, threads),
+                new org.jcomfy.backend.attention.NaiveAttention(threads))) {
+            PartialAttention p = impl.computeWithLse(q, k, v, bias, 0.25f);
+            assertTrue(TensorMetrics.relativeL2(p.out(), impl.compute(q, k, v, bias, 0.25f)) == 0, impl.name() + ": same output");
+            for (long i = 0; i < expected.numel(); i++) {
+                float e = expected.getFloat(i), a = p.lse().getFloat(i);
+                assertTrue(e == a || Math.abs(e - a) <= 1e-5 * Math.max(1, Math.abs(e)), impl.name() + " lse " + i + ": " + a + " vs " + e);
+            }
+        }
+    }
+
     @Test
     void a_fully_masked_shard_adds_nothing_and_two_of_them_give_zeros() {
         Tensor q = random(4, 1, 3, 2, 4), k = random(5, 1, 6, 2, 4), v = random(6, 1, 6, 2, 4);

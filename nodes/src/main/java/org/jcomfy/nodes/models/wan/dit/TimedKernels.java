@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jcomfy.backend.kernels.Kernels;
+import org.jcomfy.backend.kernels.PartialAttention;
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
@@ -42,7 +43,7 @@ public final class TimedKernels implements Kernels {
         calls.clear();
     }
 
-    private Tensor time(String name, Supplier<Tensor> call) {
+    private <T> T time(String name, Supplier<T> call) {
         long start = System.nanoTime();
         try {
             return call.get();
@@ -67,6 +68,7 @@ public final class TimedKernels implements Kernels {
     @Override public Tensor addGated(Tensor x, Tensor y, Tensor g) { return time("addGated", () -> inner.addGated(x, y, g)); }
     @Override public Tensor rope3d(Tensor x, int f, int h, int w, long first) { return time("rope3d", () -> inner.rope3d(x, f, h, w, first)); }
     @Override public Tensor attention(Tensor q, Tensor k, Tensor v, Tensor bias, float s) { return time("attention", () -> inner.attention(q, k, v, bias, s)); }
+    @Override public PartialAttention attentionWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float s) { return time("attention", () -> inner.attentionWithLse(q, k, v, bias, s)); }
     @Override public Tensor conv3d(Tensor x, Tensor w, Tensor b, int[] st, int[] p) { return time("conv3d", () -> inner.conv3d(x, w, b, st, p)); }
     @Override public Tensor conv2d(Tensor x, Tensor w, Tensor b, int[] st, int[] p) { return time("conv2d", () -> inner.conv2d(x, w, b, st, p)); }
     @Override public Tensor upsampleNearest2d(Tensor x, int f) { return time("upsampleNearest2d", () -> inner.upsampleNearest2d(x, f)); }
