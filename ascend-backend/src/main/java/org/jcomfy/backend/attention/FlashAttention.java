@@ -1,7 +1,6 @@
 package org.jcomfy.backend.attention;
 
 import java.util.Arrays;
-import org.jcomfy.backend.kernels.PartialAttention;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.threads.CpuThreads;
@@ -18,7 +17,7 @@ import org.jcomfy.backend.threads.Scratch;
  * <p>Work is split over (batch, head, query block) by {@link HeadWaves}; keys are transposed
  * once per head ({@link PackedHead}) so the QKᵀ tile reads consecutive keys.
  */
-public final class FlashAttention implements AttentionImplementation {
+public final class FlashAttention extends RowSoftmaxAttention {
     public static final String NAME = "flash";
 
     /** Key-block size that {@link #FlashAttention(CpuThreads)} means: chosen per call from the head dim. */
@@ -69,19 +68,7 @@ public final class FlashAttention implements AttentionImplementation {
     }
 
     @Override
-    public Tensor compute(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
-        return run(q, k, v, bias, scale, null);
-    }
-
-    /** The online softmax's running maximum and sum are the log-sum-exp, for free. */
-    @Override
-    public PartialAttention computeWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
-        Tensor lse = QueryRows.emptyLse(q);
-        return new PartialAttention(run(q, k, v, bias, scale, lse), lse);
-    }
-
-    /** The output; also each row's log-sum-exp into {@code lse} unless it is null. */
-    private Tensor run(Tensor q, Tensor k, Tensor v, Tensor bias, float scale, Tensor lse) {
+    Tensor run(Tensor q, Tensor k, Tensor v, Tensor bias, float scale, Tensor lse) {
         AttentionShape shape = AttentionShape.of(q, k, v, bias);
         Tensor qf = q.toF32(), kf = k.toF32(), vf = v.toF32();
         AttentionBias scoreBias = AttentionBias.of(bias);

@@ -1,7 +1,6 @@
 package org.jcomfy.backend.attention;
 
 import java.util.Arrays;
-import org.jcomfy.backend.kernels.PartialAttention;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.threads.CpuThreads;
@@ -17,7 +16,7 @@ import org.jcomfy.backend.threads.Scratch;
  * machine it trails flash by 5-10 % on short sequences and by 2x at S=32760 (bench/RESULTS.md);
  * it stays as a runtime-mode candidate, since the balance depends on caches and core counts.
  */
-public final class NaiveAttention implements AttentionImplementation {
+public final class NaiveAttention extends RowSoftmaxAttention {
     public static final String NAME = "naive";
     /** Default limit on the score matrix: 1 GiB. */
     public static final long DEFAULT_MAX_SCORE_BYTES = 1L << 30;
@@ -50,19 +49,7 @@ public final class NaiveAttention implements AttentionImplementation {
     }
 
     @Override
-    public Tensor compute(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
-        return run(q, k, v, bias, scale, null);
-    }
-
-    /** Each row's maximum and sum of exponentials are at hand: the log-sum-exp costs nothing extra. */
-    @Override
-    public PartialAttention computeWithLse(Tensor q, Tensor k, Tensor v, Tensor bias, float scale) {
-        Tensor lse = QueryRows.emptyLse(q);
-        return new PartialAttention(run(q, k, v, bias, scale, lse), lse);
-    }
-
-    /** The output; also each row's log-sum-exp into {@code lse} unless it is null. */
-    private Tensor run(Tensor q, Tensor k, Tensor v, Tensor bias, float scale, Tensor lse) {
+    Tensor run(Tensor q, Tensor k, Tensor v, Tensor bias, float scale, Tensor lse) {
         AttentionShape shape = AttentionShape.of(q, k, v, bias);
         if (!supports(shape)) {
             throw new IllegalArgumentException("naive attention: the " + shape + " score matrix exceeds "

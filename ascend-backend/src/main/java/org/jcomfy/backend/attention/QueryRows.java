@@ -2,6 +2,7 @@ package org.jcomfy.backend.attention;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
@@ -40,7 +41,7 @@ final class QueryRows {
 
     /** A {@code [B, Sq, H]} log-sum-exp for queries {@code q}, -inf (no key) until rows are stored. */
     static Tensor emptyLse(Tensor q) {
-        Tensor lse = Tensor.zeros(org.jcomfy.backend.tensor.DType.F32, q.dim(0), q.dim(1), q.dim(2));
+        Tensor lse = Tensor.zeros(DType.F32, q.dim(0), q.dim(1), q.dim(2));
         for (long i = 0, n = lse.numel(); i < n; i++) lse.data().setAtIndex(F32, i, Float.NEGATIVE_INFINITY);
         return lse;
     }

@@ -5,11 +5,13 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
@@ -58,7 +60,7 @@ public final class LocalProcessGroup implements ProcessGroup {
         if (worldSize < 1) throw new IllegalArgumentException("a world needs at least one rank, got " + worldSize);
         LocalWorld world = new LocalWorld(worldSize, Objects.requireNonNull(timeout));
         int[] all = IntStream.range(0, worldSize).toArray();
-        List<T> results = new ArrayList<>(java.util.Collections.nCopies(worldSize, null));
+        List<T> results = new ArrayList<>(Collections.nCopies(worldSize, null));
         List<Thread> threads = new ArrayList<>();
         for (int r = 0; r < worldSize; r++) {
             int rank = r;
@@ -209,7 +211,7 @@ public final class LocalProcessGroup implements ProcessGroup {
         meet("barrier", null, payloads -> null);
     }
 
-    private <R> R meet(String operation, Object payload, java.util.function.Function<Object[], R> read) {
+    private <R> R meet(String operation, Object payload, Function<Object[], R> read) {
         return world.meet(new LocalWorld.Key(name, calls++), members, rank, operation, payload, read);
     }
 

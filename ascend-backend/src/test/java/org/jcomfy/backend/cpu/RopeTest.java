@@ -4,6 +4,7 @@ import static org.jcomfy.backend.cpu.KernelCheck.REFERENCE;
 import static org.jcomfy.backend.cpu.KernelCheck.assertClose;
 import static org.jcomfy.backend.cpu.KernelCheck.random;
 
+import java.util.List;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class RopeTest {
         Tensor whole = random(1300, 1, 14, 2, 32);
         Tensor shard = Tensor.zeros(DType.F32, 1, 4, 2, 32);
         for (long i = 0; i < shard.numel(); i++) shard.setFloat(i, whole.getFloat(10 * 64 + i));
-        for (var k : java.util.List.of(REFERENCE, KernelCheck.variants().get(0), KernelCheck.variants().get(KernelCheck.variants().size() - 1))) {
+        for (var k : List.of(REFERENCE, KernelCheck.variants().get(0), KernelCheck.variants().get(KernelCheck.variants().size() - 1))) {
             Tensor all = k.rope3d(whole, 2, 2, 3), part = k.rope3d(shard, 2, 2, 3, 10);
             for (long i = 0; i < shard.numel(); i++) {
                 if (part.getFloat(i) != all.getFloat(10 * 64 + i)) throw new AssertionError(k + ": element " + i + " of the shard differs");

@@ -3,11 +3,16 @@ package org.jcomfy.backend.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.SplittableRandom;
+import org.jcomfy.backend.attention.AttentionImplementation;
+import org.jcomfy.backend.attention.FlashAttention;
+import org.jcomfy.backend.attention.NaiveAttention;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorMetrics;
+import org.jcomfy.backend.threads.CpuThreads;
 import org.junit.jupiter.api.Test;
 
 /** Attention over key shards, merged by log-sum-exp, is attention over all the keys. */
@@ -46,11 +51,11 @@ class PartialAttentionTest {
         Tensor bias = Tensor.zeros(DType.F32, 2, 1, 70, 150);
         for (int j = 0; j < 150; j++) bias.setFloat(5 * 150 + j, Float.NEGATIVE_INFINITY);   // batch 0, query 5: every key masked
         for (int j = 140; j < 150; j++) for (int i = 0; i < 70; i++) bias.setFloat(70 * 150 + i * 150 + j, Float.NEGATIVE_INFINITY);
-        org.jcomfy.backend.threads.CpuThreads threads = new org.jcomfy.backend.threads.CpuThreads(2);
+        CpuThreads threads = new CpuThreads(2);
         Tensor expected = PartialAttention.logSumExp(q, k, bias, 0.25f);
         assertEquals(Float.NEGATIVE_INFINITY, expected.getFloat(5 * 3));
-        for (var impl : java.util.List.of(new org.jcomfy.backend.attention.FlashAttention(32, 64, threads),
-                new org.jcomfy.backend.attention.NaiveAttention(threads))) {
+        for (AttentionImplementation impl : List.<AttentionImplementation>of(new FlashAttention(32, 64, threads),
+                new NaiveAttention(threads))) {
             PartialAttention p = impl.computeWithLse(q, k, v, bias, 0.25f);
             assertTrue(TensorMetrics.relativeL2(p.out(), impl.compute(q, k, v, bias, 0.25f)) == 0, impl.name() + ": same output");
             for (long i = 0; i < expected.numel(); i++) {

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.jcomfy.backend.parallel.ProcessGroup.Reduction;
+import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorScope;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)   // a hang guard: every test here finishes in well under a second
 class LocalProcessGroupTest {
     private static Tensor filled(float value, long... shape) {
-        Tensor t = Tensor.zeros(org.jcomfy.backend.tensor.DType.F32, shape);
+        Tensor t = Tensor.zeros(DType.F32, shape);
         for (long i = 0; i < t.numel(); i++) t.setFloat(i, value + i);
         return t;
     }
@@ -115,7 +117,7 @@ class LocalProcessGroupTest {
 
     @Test
     void a_failing_rank_fails_every_other_rank_at_once_and_the_run_reports_it() {
-        List<Throwable> seenByOthers = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> seenByOthers = Collections.synchronizedList(new ArrayList<>());
         ProcessGroupException e = assertThrows(ProcessGroupException.class, () -> LocalProcessGroup.run(3, Duration.ofSeconds(20), g -> {
             if (g.rank() == 2) throw new IllegalStateException("boom");
             try {

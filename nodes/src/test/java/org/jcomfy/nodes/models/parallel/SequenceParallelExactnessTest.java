@@ -96,14 +96,16 @@ class SequenceParallelExactnessTest {
     }
 
     @Test
-    void ulysses_2_and_4_on_wan_tiny_match_one_rank_and_the_golden() {
+    void ulysses_2_and_4_and_ring_2_3_and_4_on_wan_tiny_match_one_rank_and_the_golden() {
         Tensor single = tiny.model().forward(tinyX, new double[] {tinyT}, tinyContext);
         assertTrue(TensorMetrics.relativeL2(single, tinyExpected) <= TOLERANCE, "the one-rank forward is the golden's");
-        // 18 tokens: 9 per rank on 2 ranks; on 4 ranks 5 per rank, the last two rows padding.
-        for (int ranks : new int[] {2, 4}) {
-            List<Tensor> out = forwardOnRanks(ranks, UspParallel::ulysses, tiny.model(), tinyX, tinyT, tinyContext);
-            assertExact("wan-tiny Ulysses " + ranks, single, out);
-            assertExact("wan-tiny Ulysses " + ranks + " against the golden", tinyExpected.reshape(single.shape()), out);
+        // 18 tokens: 9 per rank on 2 ranks, 6 on 3; on 4 ranks 5 per rank, the last two rows padding.
+        record Plan(String name, int ranks, Function<ProcessGroup, SequenceParallel> of) {}
+        for (Plan plan : List.of(new Plan("Ulysses", 2, UspParallel::ulysses), new Plan("Ulysses", 4, UspParallel::ulysses),
+                new Plan("Ring", 2, UspParallel::ring), new Plan("Ring", 3, UspParallel::ring), new Plan("Ring", 4, UspParallel::ring))) {
+            List<Tensor> out = forwardOnRanks(plan.ranks(), plan.of(), tiny.model(), tinyX, tinyT, tinyContext);
+            assertExact("wan-tiny " + plan.name() + " " + plan.ranks(), single, out);
+            assertExact("wan-tiny " + plan.name() + " " + plan.ranks() + " against the golden", tinyExpected.reshape(single.shape()), out);
         }
     }
 
@@ -117,16 +119,6 @@ class SequenceParallelExactnessTest {
                 assertExact("random Ulysses " + ranks + " on " + x, single,
                         forwardOnRanks(ranks, UspParallel::ulysses, wide, x, 700, context));
             }
-        }
-    }
-
-    @Test
-    void ring_2_and_3_on_wan_tiny_match_one_rank_and_the_golden() {
-        Tensor single = tiny.model().forward(tinyX, new double[] {tinyT}, tinyContext);
-        for (int ranks : new int[] {2, 3, 4}) {   // 18 tokens: 9, 6, and 5 per rank (the last two rows padding)
-            List<Tensor> out = forwardOnRanks(ranks, UspParallel::ring, tiny.model(), tinyX, tinyT, tinyContext);
-            assertExact("wan-tiny Ring " + ranks, single, out);
-            assertExact("wan-tiny Ring " + ranks + " against the golden", tinyExpected.reshape(single.shape()), out);
         }
     }
 
