@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.io.SafeTensorsFile;
@@ -155,6 +157,36 @@ class SequenceParallelExactnessTest {
         assertInstanceOf(IllegalArgumentException.class, e.getCause());
         assertEquals("Ulysses over 3 ranks needs a head count divisible by 3; this model has 4 heads "
                 + "(choose a ulysses_size that divides 4)", e.getCause().getMessage());
+    }
+
+    /** A rank whose forward fails mid-way fails every rank's forward with its name; none hangs. */
+    @Test
+    void a_rank_failing_inside_the_block_loop_fails_every_rank_with_its_name() {
+        ProcessGroupException e = assertThrows(ProcessGroupException.class, () -> LocalProcessGroup.run(2, Duration.ofSeconds(20), g -> {
+            BlockLoop failingOnRank1 = (hidden, blocks) -> {
+                Tensor h = blocks.compute(0, hidden, BlockLoop.SelfAttention.COMPUTE);
+                if (g.rank() == 1) throw new IllegalStateException("out of memory on rank 1's device");
+                return blocks.compute(1, h, BlockLoop.SelfAttention.COMPUTE);
+            };
+            return tiny.model().forward(tinyX, new double[] {tinyT}, tinyContext, null, failingOnRank1, UspParallel.ulysses(g),
+                    ActivationRecorder.NONE);
+        }));
+        assertTrue(e.getMessage().startsWith("rank 1 failed: java.lang.IllegalStateException: out of memory"), e.getMessage());
+    }
+
+    /** A rank that stalls past the timeout is named by the rank that waited for it. */
+    @Test
+    void a_stalled_rank_is_named_once_the_others_time_out() {
+        ProcessGroupException e = assertThrows(ProcessGroupException.class, () -> LocalProcessGroup.run(2, Duration.ofMillis(300), g -> {
+            BlockLoop stallingOnRank1 = (hidden, blocks) -> {
+                if (g.rank() == 1) LockSupport.parkNanos(1_500_000_000L);
+                return BlockLoop.EVERY_BLOCK.run(hidden, blocks);
+            };
+            return tiny.model().forward(tinyX, new double[] {tinyT}, tinyContext, null, stallingOnRank1, UspParallel.ring(g),
+                    ActivationRecorder.NONE);
+        }));
+        assertTrue(e.getMessage().startsWith("rank 1 "), e.getMessage());
+        assertTrue(e.getMessage().contains("within 300 ms (rank 0 waited)"), e.getMessage());
     }
 
     /**

@@ -1,0 +1,7 @@
+/**
+ * Ranks that compute together: {@link org.jcomfy.backend.parallel.ProcessGroup} is the contract
+ * (collectives on float32 tensors, each with a timeout that names the missing rank), the one an
+ * Ascend device's HCCL communicator and a Netty transport between JVMs are to implement too.
+ * {@link org.jcomfy.backend.parallel.LocalProcessGroup} runs the ranks as threads of this JVM.
+ */
+package org.jcomfy.backend.parallel;
