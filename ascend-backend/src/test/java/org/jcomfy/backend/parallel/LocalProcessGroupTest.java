@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.jcomfy.backend.parallel.ProcessGroup.Reduction;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
@@ -131,6 +132,21 @@ class LocalProcessGroupTest {
         assertInstanceOf(IllegalStateException.class, e.getCause());
         assertEquals(2, seenByOthers.size(), "both waiting ranks were woken");
         seenByOthers.forEach(t -> assertTrue(t.getMessage().startsWith("rank 2 failed: java.lang.IllegalStateException: boom"), t.getMessage()));
+    }
+
+    /** Cancelling a prompt interrupts the thread that runs the ranks: every rank stops at its next collective. */
+    @Test
+    void interrupting_the_caller_stops_every_rank_at_its_next_collective() {
+        Thread caller = Thread.currentThread();
+        Thread.ofPlatform().start(() -> {
+            LockSupport.parkNanos(100_000_000L);
+            caller.interrupt();
+        });
+        ProcessGroupException e = assertThrows(ProcessGroupException.class, () -> LocalProcessGroup.run(3, g -> {
+            while (true) g.barrier();
+        }));
+        assertTrue(Thread.interrupted(), "the caller's interrupt flag is kept");
+        assertEquals("the ranks were interrupted", e.getMessage());
     }
 
     @Test
