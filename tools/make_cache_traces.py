@@ -15,7 +15,8 @@ The three decision rules below are written from the published sources, not from 
   a start_step/end_step window; a step outside it is treated exactly like the port's ret/cutoff calls.
 
 The inputs are synthetic but recorded once (seeded): they are not produced in a closed loop, so every policy
-configuration sees the same sequence. The rules run in float32, as ComfyUI and the port compute; each is run again
+configuration sees the same sequence. The 20-step schedule (shift 8) puts steps exactly on percent_to_sigma of 0.15,
+0.2, 0.75 and 0.95 in float32, so the windows test ComfyUI's float32 comparison of sigma with those boundaries. The rules run in float32, as ComfyUI and the port compute; each is run again
 in float64 and must decide the same, and every compared value must clear its threshold by a margin, so the trace does
 not hinge on rounding.
 
