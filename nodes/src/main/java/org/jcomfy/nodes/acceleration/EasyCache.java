@@ -9,7 +9,6 @@ import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.models.DenoisingRun;
 import org.jcomfy.nodes.models.GuidanceBranch;
 import org.jcomfy.nodes.models.ModelCall;
-import org.jcomfy.nodes.sampling.FlowModelSampling;
 
 /**
  * ComfyUI core's EasyCache ({@code comfy_extras/nodes_easycache.py}), around each model call: the
@@ -55,14 +54,14 @@ public record EasyCache(double reuseThreshold, double startPercent, double endPe
 
     @Override
     public Tensor velocity(ModelCall call, Tensor x, Supplier<Tensor> model) {
-        FlowModelSampling ms = call.run().modelSampling();
-        if (!(call.sigma() > ms.percentToSigma(endPercent))) return model.get();
+        SigmaWindow window = SigmaWindow.of(call.run().modelSampling(), startPercent, endPercent);
+        if (window.pastEnd(call.sigma())) return model.get();
         State s = call.run().runState(this, State::new);
         GuidanceBranch branch = call.branch();
         boolean decides = branch == GuidanceBranch.COND;
         if (decides) s.skipThisCall = false;
         Double inputChange = null;
-        if (call.sigma() <= ms.percentToSigma(startPercent)) {
+        if (window.started(call.sigma())) {
             if (s.shape != null && !Arrays.equals(s.shape, x.shape())) s.reset();
             s.shape = x.shape();
             boolean canReuse = s.differences.containsKey(branch);

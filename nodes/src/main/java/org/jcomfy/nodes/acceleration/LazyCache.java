@@ -6,7 +6,6 @@ import java.util.Map;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.models.DenoisingRun;
 import org.jcomfy.nodes.sampling.Denoiser;
-import org.jcomfy.nodes.sampling.FlowModelSampling;
 
 /**
  * ComfyUI core's LazyCache: EasyCache's rule one level up, around the guided prediction of each
@@ -34,13 +33,12 @@ public record LazyCache(double reuseThreshold, double startPercent, double endPe
 
     @Override
     public Denoiser denoiser(DenoisingRun run, Denoiser guided) {
-        FlowModelSampling ms = run.modelSampling();
-        double startSigma = ms.percentToSigma(startPercent), endSigma = ms.percentToSigma(endPercent);
+        SigmaWindow window = SigmaWindow.of(run.modelSampling(), startPercent, endPercent);
         return (x, sigma) -> {
-            if (!(sigma > endSigma)) return guided.denoise(x, sigma);
+            if (window.pastEnd(sigma)) return guided.denoise(x, sigma);
             State s = run.runState(this, State::new);
             Double inputChange = null;
-            if (sigma <= startSigma) {
+            if (window.started(sigma)) {
                 if (s.shape != null && !Arrays.equals(s.shape, x.shape())) s.reset();
                 s.shape = x.shape();
                 if (s.inputBefore != null) {

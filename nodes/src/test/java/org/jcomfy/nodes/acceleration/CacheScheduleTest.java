@@ -151,6 +151,19 @@ class CacheScheduleTest {
     }
 
     @Test
+    void easycache_and_lazycache_windows_compare_sigmas_in_float32_as_comfyui_does() {
+        // Wan (shift 8), 20 simple steps: steps 3 and 19 sit exactly on percent_to_sigma(0.15) and (0.95) in float32,
+        // and a step 1 ulp above in double: ComfyUI's float32 tensor comparison puts step 3 inside, step 19 past the end.
+        FlowModelSampling ms = FlowModelSampling.wanDefault();
+        float step3 = ms.sigma(850f), step19 = ms.sigma(50f);
+        assertTrue(step3 > ms.percentToSigma(0.15) && step19 > ms.percentToSigma(0.95), "the double comparison differs");
+        SigmaWindow window = SigmaWindow.of(ms, 0.15, 0.95);
+        assertTrue(window.started(step3));
+        assertTrue(window.pastEnd(step19));
+        assertFalse(window.started(ms.sigma(851f)) || window.pastEnd(ms.sigma(51f)));
+    }
+
+    @Test
     void teacache_skips_while_the_rescaled_relative_l1_change_of_e_accumulates_under_the_threshold() {
         // Rescaling d -> d, threshold 0.25; e per step 1.0, 1.1, 1.2, 1.3, 1.31, 1.4.
         // d: -, 0.1, 0.091 (sum 0.191: skip), 0.083 (sum 0.274: compute, restart), 0.0077 (skip); the last step computes.
