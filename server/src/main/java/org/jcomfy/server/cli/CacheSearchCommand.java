@@ -172,7 +172,7 @@ public final class CacheSearchCommand {
             s.put("step_start", r.schedule().start()).put("step_interval", r.schedule().interval()).put("step_end", r.schedule().end());
         }
         doc.put("seconds", "the samplers' time, from their executing event to the next one");
-        doc.put("speedup", "against the faster of the baseline and the control, which compute the same");
+        doc.put("speedup", "against the fastest of the baseline and the two controls, which compute the same");
         doc.put("ssim", "on BT.601 luma, 11x11 Gaussian window (sigma 1.5), valid region, mean over frames");
         doc.set("rows", Json.MAPPER.valueToTree(r.rows().stream().map(SearchRow::toJson).toList()));
         if (!r.scan().isEmpty()) doc.set("block_scan", r.scan());

@@ -22,13 +22,17 @@ record CacheSetting(String label, String classType, Map<String, Object> knobs) {
     }
 
     /**
-     * The control: a DiTCache that is active but refreshes on every step (its only cacheable step,
+     * A control: a DiTCache that is active but refreshes on every step (its only cacheable step,
      * the last, is a refresh step), so it computes exactly what the uncached run computes. Its
      * {@code jcomfy.cache_report} counts every block of every call, which gives the block count.
+     * The search runs two, first and last, to time the uncached work before and after the JIT and
+     * the caches have warmed up; {@code again} changes only the step interval (still refreshing
+     * every step), so the server's output cache does not answer the second from the first.
      */
-    static CacheSetting control(int steps) {
+    static CacheSetting control(int steps, boolean again) {
         int last = Math.max(0, steps - 1);
-        return ditCache("dit_block_cache", new StepSchedule(last, 2, last), 0, 1, "control: refreshes every step");
+        return ditCache("dit_block_cache", new StepSchedule(last, again ? 3 : 2, last), 0, 1,
+                again ? "control again: refreshes every step" : "control: refreshes every step");
     }
 
     /** ComfyUI's EasyCache or LazyCache at {@code threshold}, with the nodes' default window (15%..95%). */
