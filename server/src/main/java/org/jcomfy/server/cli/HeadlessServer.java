@@ -105,7 +105,7 @@ final class HeadlessServer implements AutoCloseable {
             follower.end();
             return new PromptRun(1, rejection(answer), List.of());
         }
-        following.promptId = answer.path("prompt_id").asText();
+        following.identify(answer.path("prompt_id").asText(), follower);
         PromptRun run = following.done.join();
         follower.end();
         return run;
@@ -155,14 +155,20 @@ final class HeadlessServer implements AutoCloseable {
         return s.toString();
     }
 
-    /** One prompt being followed: its id once the server named it, its events, and how it ended. */
+    /**
+     * One prompt being followed: its id once the server named it, its events, and how it ended.
+     * Messages that arrive before {@code POST /prompt} answered wait until the id is known: only
+     * those of this prompt count, not the last words of the one before (ComfyUI sends a final
+     * {@code executing} after a failure too).
+     */
     private static final class Following {
         final JsonNode prompt;
         final String label;
         final Consumer<Event> onEvent;
         final List<Event> events = new ArrayList<>();
         final CompletableFuture<PromptRun> done = new CompletableFuture<>();
-        volatile String promptId;
+        private final List<Event> early = new ArrayList<>();
+        private String promptId;
         String currentNode = "";
 
         Following(JsonNode prompt, String label, Consumer<Event> onEvent) {
@@ -171,14 +177,22 @@ final class HeadlessServer implements AutoCloseable {
             this.onEvent = onEvent;
         }
 
+        /** Hands {@code event} on when it is this prompt's; keeps it while the id is not known yet. */
+        synchronized void offer(Event event, Follower follower) {
+            if (promptId == null) early.add(event);
+            else if (promptId.equals(event.data().path("prompt_id").asText())) follower.handle(this, event);
+        }
+
+        synchronized void identify(String id, Follower follower) {
+            promptId = id;
+            for (Event e : early) if (id.equals(e.data().path("prompt_id").asText())) follower.handle(this, e);
+            early.clear();
+        }
+
         void end(int code, String error) { done.complete(new PromptRun(code, error, List.copyOf(events))); }
     }
 
-    /**
-     * The WebSocket listener: hands each message of the prompt being followed to it. Messages of
-     * a prompt that arrive before {@code POST /prompt} answered (the id is not known yet) belong to
-     * it too, since this client runs one prompt at a time.
-     */
+    /** The WebSocket listener: hands each message of the prompt being followed to it. */
     private static final class Follower implements WebSocket.Listener {
         private final ProgressBar bar;
         private final StringBuilder text = new StringBuilder();
@@ -204,7 +218,8 @@ final class HeadlessServer implements AutoCloseable {
                 long now = System.nanoTime();
                 Following f = current;
                 try {
-                    if (f != null) handle(f, new Event(now, Json.MAPPER.readTree(text.toString())));
+                    JsonNode message = Json.MAPPER.readTree(text.toString());
+                    if (f != null && message.path("data").has("prompt_id")) f.offer(new Event(now, message), this);
                 } catch (Exception e) {
                     if (f != null) f.end(1, "unreadable message from the server: " + e.getMessage());
                 }
@@ -216,8 +231,6 @@ final class HeadlessServer implements AutoCloseable {
 
         private void handle(Following f, Event event) {
             JsonNode data = event.data();
-            String id = f.promptId;
-            if (!data.has("prompt_id") || (id != null && !id.equals(data.path("prompt_id").asText()))) return;
             f.events.add(event);
             f.onEvent.accept(event);
             switch (event.type()) {
