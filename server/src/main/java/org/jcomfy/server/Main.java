@@ -8,10 +8,11 @@ import java.util.concurrent.CountDownLatch;
 import org.jcomfy.backend.device.BackendOptions;
 import org.jcomfy.nodes.demo.DemoModels;
 import org.jcomfy.server.cli.BenchCommand;
+import org.jcomfy.server.cli.CacheSearchCommand;
 import org.jcomfy.server.cli.RunCommand;
 import org.jcomfy.server.cli.TensorsCommand;
 
-/** Entry point of the launcher's sub-commands: serve, run, tensors, bench. */
+/** Entry point of the launcher's sub-commands: serve, run, cache-search, tensors, bench. */
 public final class Main {
     private Main() {}
 
@@ -34,10 +35,11 @@ public final class Main {
         return switch (cmd) {
             case "serve" -> serve(rest, backend);
             case "run" -> runCommand(() -> RunCommand.run(rest, System.out, System.err, backend));
+            case "cache-search" -> runCommand(() -> CacheSearchCommand.run(rest, System.out, System.err, backend));
             case "tensors" -> runCommand(() -> TensorsCommand.run(rest, System.err, backend));
             case "bench" -> runCommand(() -> BenchCommand.run(rest, System.err, backend));
             default -> {
-                System.err.println("jcomfy: unknown command '" + cmd + "' (commands: serve, run, tensors, bench)");
+                System.err.println("jcomfy: unknown command '" + cmd + "' (commands: serve, run, cache-search, tensors, bench)");
                 yield 2;
             }
         };

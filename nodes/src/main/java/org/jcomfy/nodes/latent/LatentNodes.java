@@ -4,10 +4,11 @@ import java.util.List;
 import org.jcomfy.nodes.api.Node;
 import org.jcomfy.nodes.api.NodeProvider;
 
-/** Empty latents and the VAE encode/decode nodes. */
+/** Empty latents, the VAE encode/decode nodes and SaveLatent. */
 public final class LatentNodes implements NodeProvider {
     @Override
     public List<Node> nodes() {
-        return List.of(new EmptyLatentImage(), new EmptyHunyuanLatentVideo(), new VaeDecode(), new VaeDecodeTiled(), new VaeEncode());
+        return List.of(new EmptyLatentImage(), new EmptyHunyuanLatentVideo(), new VaeDecode(), new VaeDecodeTiled(), new VaeEncode(),
+                new SaveLatent());
     }
 }
