@@ -129,8 +129,9 @@ public final class JcomfyServer implements AutoCloseable {
     static void configureContainer(JavalinConfig config, long maxUpload) {
         // Javalin's own limit must not cut uploads short; UploadLimit answers ComfyUI's 413.
         config.http.maxRequestSize = maxUpload + 1;
-        config.jetty.multipartConfig.maxTotalRequestSize(maxUpload + 1, SizeUnit.BYTES);
-        config.jetty.multipartConfig.maxFileSize(maxUpload + 1, SizeUnit.BYTES);
+        // Multipart a little over the limit is parsed whole and refused by UploadLimit.checkParts.
+        config.jetty.multipartConfig.maxTotalRequestSize(maxUpload + UploadLimit.DRAIN_BYTES, SizeUnit.BYTES);
+        config.jetty.multipartConfig.maxFileSize(maxUpload + UploadLimit.DRAIN_BYTES, SizeUnit.BYTES);
         config.jetty.modifyWebSocketServletFactory(ws -> {
             ws.setMaxTextMessageSize(MAX_WEBSOCKET_MESSAGE);
             ws.setMaxBinaryMessageSize(MAX_WEBSOCKET_MESSAGE);

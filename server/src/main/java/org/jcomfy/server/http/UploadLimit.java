@@ -18,12 +18,27 @@ public final class UploadLimit {
      * the server closes the connection gets a reset instead of the 413; a body this much over the
      * limit is cheap to drain, anything larger is cut off (as aiohttp does).
      */
-    private static final long DRAIN_BYTES = 16L << 20;
+    public static final long DRAIN_BYTES = 16L << 20;
 
     private UploadLimit() {}
 
     public static void check(Context ctx, long maxBytes) {
         if (ctx.req().getContentLengthLong() > maxBytes) throw tooLarge(ctx, maxBytes);
+    }
+
+    /**
+     * A multipart body of unknown length (chunked) is parsed with a limit {@link #DRAIN_BYTES} above
+     * ours, so that one a little over the limit is read to its end and its 413 is sent on a
+     * connection that stays open. Cut off by the parser mid-body, the connection would have to
+     * close with the client still sending, and the client could see a reset instead of the 413.
+     */
+    public static void checkParts(Context ctx, long maxBytes) {
+        if (ctx.req().getContentLengthLong() >= 0) return; // checked before the handler ran
+        // Javalin parses the multipart body here (with the container's multipart limits).
+        long total = 0;
+        for (var files : ctx.uploadedFileMap().values()) for (var file : files) total += file.size();
+        for (var entry : ctx.formParamMap().entrySet()) for (String v : entry.getValue()) total += entry.getKey().length() + v.length();
+        if (total > maxBytes) throw tooLarge(ctx, maxBytes);
     }
 
     /** The 413 for this request, after draining what is left of its body (or marking the connection to close). */

@@ -16,7 +16,9 @@ import java.util.Arrays;
 import java.util.Map;
 import org.jcomfy.server.files.FileTypes;
 import org.jcomfy.nodes.files.SafePaths;
+import org.jcomfy.server.FeatureFlags;
 import org.jcomfy.server.http.ApiError;
+import org.jcomfy.server.http.UploadLimit;
 import org.jcomfy.server.http.Json;
 import org.jcomfy.server.http.ServerState;
 
@@ -49,6 +51,7 @@ public final class UploadController {
     }
 
     private static void upload(Context ctx, Path maskOriginal) throws IOException {
+        UploadLimit.checkParts(ctx, FeatureFlags.maxUploadBytes(ServerState.of(ctx).options()));
         UploadedFile image = ctx.uploadedFile("image");
         if (image == null) throw ApiError.badRequest("invalid_request", "The multipart field 'image' (a file) is missing.");
         String filename = image.filename();
