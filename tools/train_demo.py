@@ -3,7 +3,12 @@
 
 Developer tool (Debian python3-torch), never used by the product or its tests:
   /usr/bin/python3 tools/train_demo.py --check              # PyTorch models vs ../shared/golden
-  /usr/bin/python3 tools/train_demo.py --out DIR [--minutes-vae M --minutes-dit M]
+  /usr/bin/python3 tools/train_demo.py --out DIR [--minutes-vae M --minutes-decoder M --minutes-dit M]
+  /usr/bin/python3 tools/train_demo.py --out DIR --dit-only      # a fresh DiT on the VAE in DIR
+
+Speed: Debian's torch takes whatever BLAS the alternatives system gives it; with only the
+reference BLAS (libblas3) it runs about 20x slower. `apt-get install libopenblas0-pthread`
+fixes that; the tool measures a matmul at start and warns when it is slow.
 
 World: 64x64, 9 frames; a red/green/blue circle/square/triangle moving left/right/up/down
 on a black background; caption "a red circle moving right on a black background".
@@ -44,7 +49,8 @@ SHAPES = ["circle", "square", "triangle"]
 MOTIONS = {"right": (1, 0), "left": (-1, 0), "down": (0, 1), "up": (0, -1)}
 BACKGROUNDS = {"black": (0.05, 0.05, 0.05)}
 SIZE, FRAMES, SPEED, RADIUS = 64, 9, 3.0, 9.0
-DIT = dict(dim=128, ffn_dim=256, layers=2, heads=1, freq_dim=256, text_dim=64)
+# heads = dim / 128, as ComfyUI derives it from the file
+DIT = dict(dim=256, ffn_dim=512, layers=2, heads=2, freq_dim=256, text_dim=64)
 VAE_DIM = 4
 TEXT_LEN = 512
 SHIFT = 3.0
@@ -178,11 +184,35 @@ def clip_batch(caps, rng, n):
 # ----------------------------------------------------------------------------- training
 
 
-def bar(i, n, t0, text):
-    done = int(30 * i / n)
+def bar(i, n, t0, text, unit=""):
+    done = int(30 * min(i, n) / n)
     el = time.time() - t0
-    sys.stdout.write(f"\r[{'#' * done}{'.' * (30 - done)}] {i}/{n} {el:6.0f}s {text}   ")
+    if unit == "min":
+        where = f"{i / 60:5.1f}/{n / 60:.0f} min"
+    else:
+        where = f"{i}/{n} {el:6.0f}s"
+    sys.stdout.write(f"\r[{'#' * done}{'.' * (30 - done)}] {where} {text}   ")
     sys.stdout.flush()
+
+
+def check_blas_speed():
+    """Warns when torch's matmul runs at reference-BLAS speed (about 20x slower than OpenBLAS)."""
+    a, b = torch.randn(768, 128), torch.randn(128, 128)
+    a @ b
+    t = time.time()
+    for _ in range(20):
+        a @ b
+    ms = (time.time() - t) / 20 * 1000
+    if ms > 3:
+        print(f"warning: a 768x128x128 matmul takes {ms:.1f} ms (OpenBLAS: about 0.4 ms); torch is on a slow BLAS,"
+              " training will take ~20x longer: apt-get install libopenblas0-pthread", file=sys.stderr)
+
+
+def lr_at(step, fraction, peak, floor, warmup=200):
+    """Linear warm-up over the first steps, then cosine from peak to floor over the time budget."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return floor + 0.5 * (peak - floor) * (1 + math.cos(math.pi * min(fraction, 1.0)))
 
 
 def train_vae(minutes, rng, log):
@@ -193,9 +223,11 @@ def train_vae(minutes, rng, log):
     t0, i, ema = time.time(), 0, None
     budget = minutes * 60
     while time.time() - t0 < budget:
+        # whole clips: a 9-frame clip is encoded as 1 + 4 + 4 frames, and the second chunk reads
+        # the first one's causal cache; crops of 5 frames never train that path
         x, _ = clip_batch(caps, rng, 2)
-        start = int(rng.integers(0, FRAMES - 4))
-        x = x[:, :, start:start + 5]
+        for grp in opt.param_groups:
+            grp["lr"] = lr_at(i, (time.time() - t0) / budget, 2e-3, 2e-4)
         mu = vae.encode_raw(x)
         z = mu + 0.05 * mu.detach().std() * torch.randn_like(mu)
         y = vae.decode_raw(z)
@@ -205,7 +237,7 @@ def train_vae(minutes, rng, log):
         opt.step()
         i += 1
         ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
-        bar(min(time.time() - t0, budget), budget, t0, f"VAE step {i} loss {ema:.4f}")
+        bar(time.time() - t0, budget, t0, f"VAE step {i} loss {ema:.4f}", "min")
     print()
     log["vae_steps"], log["vae_loss"] = i, ema
     return vae
@@ -257,7 +289,55 @@ def compact_context(embs, idx):
     return ctx, bias
 
 
-def train_dit(latents, lat_caps, embs, empty, minutes, log):
+def train_decoder(vae, minutes, rng, log):
+    """Fine-tunes conv2 and the decoder on the frozen, fp16-rounded encoder's latents.
+
+    The encoder is what the DiT's training latents come from, so it stays fixed; the decoder
+    learns to undo the fp16 rounding of the saved file and the latent-statistics fold."""
+    for prm in list(vae.encoder.parameters()) + list(vae.conv1.parameters()):
+        prm.requires_grad_(False)
+    params = list(vae.conv2.parameters()) + list(vae.decoder.parameters())
+    opt = torch.optim.AdamW(params, lr=5e-4, weight_decay=0.0)
+    caps = captions()
+    t0, i, ema = time.time(), 0, None
+    budget = minutes * 60
+    while time.time() - t0 < budget:
+        x, _ = clip_batch(caps, rng, 2)
+        for grp in opt.param_groups:
+            grp["lr"] = lr_at(i, (time.time() - t0) / budget, 5e-4, 5e-5, warmup=20)
+        with torch.no_grad():
+            z = vae.encode_raw(x)
+        y = vae.decode_raw(z)
+        loss = F.mse_loss(y, x) + 0.5 * F.l1_loss(y, x)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        i += 1
+        ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
+        bar(time.time() - t0, budget, t0, f"decoder step {i} loss {ema:.4f}", "min")
+    print()
+    log["decoder_steps"], log["decoder_loss"] = i, ema
+    for prm in vae.parameters():
+        prm.requires_grad_(True)
+
+
+def per_frame_mse(vae, rng, clips=8):
+    """Reconstruction MSE per frame (pixels in [-1, 1]) over fresh clips."""
+    caps = captions()
+    with torch.no_grad():
+        x, _ = clip_batch(caps, rng, clips)
+        y = vae.decode_raw(vae.encode_raw(x)).clamp(-1, 1)
+        return [round(v, 5) for v in ((y - x) ** 2).mean(dim=(0, 1, 3, 4)).tolist()]
+
+
+def fp16_round(module):
+    """The weights as the saved fp16 file holds them, so what is trained next sees the same model."""
+    sd = {k: v.half() for k, v in module.state_dict().items()}
+    module.load_state_dict({k: v.float() for k, v in sd.items()})
+    return sd
+
+
+def train_dit(latents, lat_caps, embs, empty, minutes, batch, log):
     torch.manual_seed(2)
     dit = WanDiT(**DIT)
     dit.rope_dtype = torch.float32
@@ -267,11 +347,14 @@ def train_dit(latents, lat_caps, embs, empty, minutes, log):
     t0, i, ema = time.time(), 0, None
     budget = minutes * 60
     while time.time() - t0 < budget:
-        pick = torch.randint(0, latents.shape[0], (16,), generator=g)
+        for grp in opt.param_groups:
+            grp["lr"] = lr_at(i, (time.time() - t0) / budget, 3e-4, 3e-5)
+        pick = torch.randint(0, latents.shape[0], (batch,), generator=g)
         x0 = latents[pick]
+        # caption dropout (10 %) to the empty prompt's embedding, so CFG has an uncond to push from
         idx = [len(embs) if torch.rand(1, generator=g).item() < 0.1 else int(lat_caps[p]) for p in pick]
         ctx, bias = compact_context(all_embs, idx)
-        u = torch.rand(16, generator=g)
+        u = torch.rand(batch, generator=g)
         sigma = SHIFT * u / (1 + (SHIFT - 1) * u)
         noise = torch.randn(x0.shape, generator=g)
         s = sigma.view(-1, 1, 1, 1, 1)
@@ -283,38 +366,56 @@ def train_dit(latents, lat_caps, embs, empty, minutes, log):
         opt.step()
         i += 1
         ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
-        bar(min(time.time() - t0, budget), budget, t0, f"DiT step {i} loss {ema:.4f}")
+        bar(time.time() - t0, budget, t0, f"DiT step {i} loss {ema:.4f}", "min")
     print()
-    log["dit_steps"], log["dit_loss"] = i, ema
+    log["dit_steps"], log["dit_loss"], log["dit_batch"] = i, ema, batch
     return dit
+
+
+VAE_FILE = "jcomfy_demo_wan2.1_vae.safetensors"
+DIT_FILE = "jcomfy_demo_wan2.1_t2v.safetensors"
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--check", action="store_true", help="only compare the PyTorch models with the goldens")
     ap.add_argument("--out", default="build/demo-models")
-    ap.add_argument("--minutes-vae", type=float, default=20)
-    ap.add_argument("--minutes-dit", type=float, default=35)
+    ap.add_argument("--dit-only", action="store_true", help="train only the DiT, on the VAE already in --out")
+    ap.add_argument("--minutes-vae", type=float, default=15)
+    ap.add_argument("--minutes-decoder", type=float, default=5)
+    ap.add_argument("--minutes-dit", type=float, default=40)
+    ap.add_argument("--batch", type=int, default=32, help="DiT batch size")
+    ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--clips-per-caption", type=int, default=12)
     args = ap.parse_args()
     if not check():
         sys.exit(1)
     if args.check:
         return
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
+    check_blas_speed()
     os.makedirs(args.out, exist_ok=True)
     rng = np.random.default_rng(20261207)
-    log = {}
+    log_path = os.path.join(args.out, "train_log.json")
+    log = json.load(open(log_path)) if args.dit_only and os.path.exists(log_path) else {}
     t_start = time.time()
     caps = captions()
     embs = encode_captions(caps + [""])
     empty = embs.pop()
-    vae = train_vae(args.minutes_vae, rng, log)
-    fold_latent_stats(vae, rng)
-    vae_sd = {k: v.half() for k, v in vae.state_dict().items()}
-    write_safetensors(os.path.join(args.out, "jcomfy_demo_wan2.1_vae.safetensors"), vae_sd,
-                      {"jcomfy_demo": f"Wan2.1 VAE dim={VAE_DIM}, trained by tools/train_demo.py"})
-    vae.load_state_dict({k: v.float() for k, v in vae_sd.items()})
+    vae_path = os.path.join(args.out, VAE_FILE)
+    if args.dit_only:
+        vae = WanVAE(VAE_DIM)
+        vae.load_state_dict({k: v.float() for k, v in read_safetensors(vae_path).items()})
+        rng = np.random.default_rng(20261208)  # fresh clips for the DiT, not the VAE's
+    else:
+        vae = train_vae(args.minutes_vae, rng, log)
+        fold_latent_stats(vae, rng)
+        fp16_round(vae)
+        log["vae_per_frame_mse_before_decoder"] = per_frame_mse(vae, rng)
+        train_decoder(vae, args.minutes_decoder, rng, log)
+        vae_sd = fp16_round(vae)
+        write_safetensors(vae_path, vae_sd, {"jcomfy_demo": f"Wan2.1 VAE dim={VAE_DIM}, trained by tools/train_demo.py"})
+        log["vae_per_frame_mse"] = per_frame_mse(vae, rng)
     tm, ts = torch.tensor(WAN21_MEAN).view(1, 16, 1, 1, 1), torch.tensor(WAN21_STD).view(1, 16, 1, 1, 1)
     lats, lcaps = [], []
     t0 = time.time()
@@ -326,18 +427,15 @@ def main():
             bar(k + 1, args.clips_per_caption, t0, "encoding clips")
     print()
     latents = torch.cat(lats)
-    with torch.no_grad():
-        x, _ = clip_batch(caps, rng, 4)
-        log["vae_val_mse"] = F.mse_loss(vae.decode_raw(vae.encode_raw(x)).clamp(-1, 1), x).item()
     log["latent_std_normalised"] = latents.std().item()
-    dit = train_dit(latents, lcaps, embs, empty, args.minutes_dit, log)
-    write_safetensors(os.path.join(args.out, "jcomfy_demo_wan2.1_t2v.safetensors"),
+    dit = train_dit(latents, lcaps, embs, empty, args.minutes_dit, args.batch, log)
+    write_safetensors(os.path.join(args.out, DIT_FILE),
                       {"model.diffusion_model." + k: v.half() for k, v in dit.state_dict().items()},
                       {"jcomfy_demo": f"Wan2.1 t2v DiT {DIT}, trained by tools/train_demo.py"})
-    log["wall_minutes"] = (time.time() - t_start) / 60
+    log["wall_minutes_" + ("dit" if args.dit_only else "all")] = (time.time() - t_start) / 60
     log["config"] = {"dit": DIT, "vae_dim": VAE_DIM, "shift": SHIFT, "size": SIZE, "frames": FRAMES,
-                     "captions": len(caps), "clips": len(lcaps)}
-    with open(os.path.join(args.out, "train_log.json"), "w") as f:
+                     "captions": len(caps), "clips": len(lcaps), "threads": args.threads}
+    with open(log_path, "w") as f:
         json.dump(log, f, indent=1)
     print(json.dumps(log, indent=1))
 
