@@ -4,6 +4,7 @@
 Developer tool (Debian python3-torch), never used by the product or its tests:
   /usr/bin/python3 tools/train_demo.py --check              # PyTorch models vs ../shared/golden
   /usr/bin/python3 tools/train_demo.py --out DIR [--minutes-vae M --minutes-decoder M --minutes-dit M]
+  /usr/bin/python3 tools/train_demo.py --out DIR --steps-vae N --steps-decoder N --steps-dit N   # exact, reproducible
   /usr/bin/python3 tools/train_demo.py --out DIR --dit-only      # a fresh DiT on the VAE in DIR
 
 Speed: Debian's torch takes whatever BLAS the alternatives system gives it; with only the
@@ -215,19 +216,39 @@ def lr_at(step, fraction, peak, floor, warmup=200):
     return floor + 0.5 * (peak - floor) * (1 + math.cos(math.pi * min(fraction, 1.0)))
 
 
-def train_vae(minutes, rng, log):
+class Budget:
+    """How long a training phase runs: a wall-clock budget (the default: one hour on 2 cores on any
+    machine), or an exact step count (--steps-*: the same steps give the same weights, bit for bit,
+    on the same torch, BLAS and thread count). The LR schedule follows the budget's fraction used."""
+
+    def __init__(self, minutes, steps, name):
+        self.minutes, self.steps, self.name, self.t0 = minutes, steps, name, time.time()
+
+    def running(self, i):
+        return i < self.steps if self.steps else time.time() - self.t0 < self.minutes * 60
+
+    def fraction(self, i):
+        return i / self.steps if self.steps else (time.time() - self.t0) / (self.minutes * 60)
+
+    def show(self, i, loss):
+        if self.steps:
+            bar(i, self.steps, self.t0, f"{self.name} loss {loss:.4f}")
+        else:
+            bar(time.time() - self.t0, self.minutes * 60, self.t0, f"{self.name} step {i} loss {loss:.4f}", "min")
+
+
+def train_vae(budget, rng, log):
     torch.manual_seed(1)
     vae = WanVAE(VAE_DIM)
     opt = torch.optim.AdamW(vae.parameters(), lr=2e-3, weight_decay=0.0)
     caps = captions()
-    t0, i, ema = time.time(), 0, None
-    budget = minutes * 60
-    while time.time() - t0 < budget:
+    i, ema = 0, None
+    while budget.running(i):
         # whole clips: a 9-frame clip is encoded as 1 + 4 + 4 frames, and the second chunk reads
         # the first one's causal cache; crops of 5 frames never train that path
         x, _ = clip_batch(caps, rng, 2)
         for grp in opt.param_groups:
-            grp["lr"] = lr_at(i, (time.time() - t0) / budget, 2e-3, 2e-4)
+            grp["lr"] = lr_at(i, budget.fraction(i), 2e-3, 2e-4)
         mu = vae.encode_raw(x)
         z = mu + 0.05 * mu.detach().std() * torch.randn_like(mu)
         y = vae.decode_raw(z)
@@ -237,7 +258,7 @@ def train_vae(minutes, rng, log):
         opt.step()
         i += 1
         ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
-        bar(time.time() - t0, budget, t0, f"VAE step {i} loss {ema:.4f}", "min")
+        budget.show(i, ema)
     print()
     log["vae_steps"], log["vae_loss"] = i, ema
     return vae
@@ -289,7 +310,7 @@ def compact_context(embs, idx):
     return ctx, bias
 
 
-def train_decoder(vae, minutes, rng, log):
+def train_decoder(vae, budget, rng, log):
     """Fine-tunes conv2 and the decoder on the frozen, fp16-rounded encoder's latents.
 
     The encoder is what the DiT's training latents come from, so it stays fixed; the decoder
@@ -299,12 +320,11 @@ def train_decoder(vae, minutes, rng, log):
     params = list(vae.conv2.parameters()) + list(vae.decoder.parameters())
     opt = torch.optim.AdamW(params, lr=5e-4, weight_decay=0.0)
     caps = captions()
-    t0, i, ema = time.time(), 0, None
-    budget = minutes * 60
-    while time.time() - t0 < budget:
+    i, ema = 0, None
+    while budget.running(i):
         x, _ = clip_batch(caps, rng, 2)
         for grp in opt.param_groups:
-            grp["lr"] = lr_at(i, (time.time() - t0) / budget, 5e-4, 5e-5, warmup=20)
+            grp["lr"] = lr_at(i, budget.fraction(i), 5e-4, 5e-5, warmup=20)
         with torch.no_grad():
             z = vae.encode_raw(x)
         y = vae.decode_raw(z)
@@ -314,7 +334,7 @@ def train_decoder(vae, minutes, rng, log):
         opt.step()
         i += 1
         ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
-        bar(time.time() - t0, budget, t0, f"decoder step {i} loss {ema:.4f}", "min")
+        budget.show(i, ema)
     print()
     log["decoder_steps"], log["decoder_loss"] = i, ema
     for prm in vae.parameters():
@@ -337,18 +357,17 @@ def fp16_round(module):
     return sd
 
 
-def train_dit(latents, lat_caps, embs, empty, minutes, batch, log):
+def train_dit(latents, lat_caps, embs, empty, budget, batch, log):
     torch.manual_seed(2)
     dit = WanDiT(**DIT)
     dit.rope_dtype = torch.float32
     opt = torch.optim.AdamW(dit.parameters(), lr=3e-4, weight_decay=0.0)
     g = torch.Generator().manual_seed(3)
     all_embs = embs + [empty]
-    t0, i, ema = time.time(), 0, None
-    budget = minutes * 60
-    while time.time() - t0 < budget:
+    i, ema = 0, None
+    while budget.running(i):
         for grp in opt.param_groups:
-            grp["lr"] = lr_at(i, (time.time() - t0) / budget, 3e-4, 3e-5)
+            grp["lr"] = lr_at(i, budget.fraction(i), 3e-4, 3e-5)
         pick = torch.randint(0, latents.shape[0], (batch,), generator=g)
         x0 = latents[pick]
         # caption dropout (10 %) to the empty prompt's embedding, so CFG has an uncond to push from
@@ -366,7 +385,7 @@ def train_dit(latents, lat_caps, embs, empty, minutes, batch, log):
         opt.step()
         i += 1
         ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
-        bar(time.time() - t0, budget, t0, f"DiT step {i} loss {ema:.4f}", "min")
+        budget.show(i, ema)
     print()
     log["dit_steps"], log["dit_loss"], log["dit_batch"] = i, ema, batch
     return dit
@@ -384,6 +403,9 @@ def main():
     ap.add_argument("--minutes-vae", type=float, default=15)
     ap.add_argument("--minutes-decoder", type=float, default=5)
     ap.add_argument("--minutes-dit", type=float, default=40)
+    ap.add_argument("--steps-vae", type=int, help="exact steps instead of --minutes-vae (reproducible)")
+    ap.add_argument("--steps-decoder", type=int, help="exact steps instead of --minutes-decoder")
+    ap.add_argument("--steps-dit", type=int, help="exact steps instead of --minutes-dit")
     ap.add_argument("--batch", type=int, default=32, help="DiT batch size")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--clips-per-caption", type=int, default=12)
@@ -408,11 +430,11 @@ def main():
         vae.load_state_dict({k: v.float() for k, v in read_safetensors(vae_path).items()})
         rng = np.random.default_rng(20261208)  # fresh clips for the DiT, not the VAE's
     else:
-        vae = train_vae(args.minutes_vae, rng, log)
+        vae = train_vae(Budget(args.minutes_vae, args.steps_vae, "VAE"), rng, log)
         fold_latent_stats(vae, rng)
         fp16_round(vae)
         log["vae_per_frame_mse_before_decoder"] = per_frame_mse(vae, rng)
-        train_decoder(vae, args.minutes_decoder, rng, log)
+        train_decoder(vae, Budget(args.minutes_decoder, args.steps_decoder, "decoder"), rng, log)
         vae_sd = fp16_round(vae)
         write_safetensors(vae_path, vae_sd, {"jcomfy_demo": f"Wan2.1 VAE dim={VAE_DIM}, trained by tools/train_demo.py"})
         log["vae_per_frame_mse"] = per_frame_mse(vae, rng)
@@ -428,7 +450,7 @@ def main():
     print()
     latents = torch.cat(lats)
     log["latent_std_normalised"] = latents.std().item()
-    dit = train_dit(latents, lcaps, embs, empty, args.minutes_dit, args.batch, log)
+    dit = train_dit(latents, lcaps, embs, empty, Budget(args.minutes_dit, args.steps_dit, "DiT"), args.batch, log)
     write_safetensors(os.path.join(args.out, DIT_FILE),
                       {"model.diffusion_model." + k: v.half() for k, v in dit.state_dict().items()},
                       {"jcomfy_demo": f"Wan2.1 t2v DiT {DIT}, trained by tools/train_demo.py"})

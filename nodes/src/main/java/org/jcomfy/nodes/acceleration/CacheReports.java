@@ -15,6 +15,7 @@ final class CacheReports {
                                           Function<S, CacheCounts> counts, ToIntFunction<CacheCounts> reusedUnits) {
         Map<String, Object> branches = new LinkedHashMap<>();
         double saved = 0;
+        // the state lives per guidance branch: one entry per branch that ran
         for (GuidanceBranch b : GuidanceBranch.values()) {
             S state = run.existingState(b, policy, stateType);
             if (state == null) continue;
@@ -24,12 +25,28 @@ final class CacheReports {
             branches.put(b.name().toLowerCase(), c.json(s));
         }
         if (branches.isEmpty()) return null;
+        return body(policy, method, run, branches, saved);
+    }
+
+    /**
+     * The report of a policy whose state spans the whole run ({@link DenoisingRun#existingRunState}):
+     * its counts under each name it keeps them by; no time estimate (a reused call here skips a
+     * whole forward whose cost the policy does not record).
+     */
+    static Map<String, Object> report(Record policy, String method, DenoisingRun run, Map<String, CacheCounts> counts) {
+        Map<String, Object> branches = new LinkedHashMap<>();
+        counts.forEach((name, c) -> branches.put(name, c.json(0)));
+        return body(policy, method, run, branches, null);
+    }
+
+    private static Map<String, Object> body(Record policy, String method, DenoisingRun run,
+                                            Map<String, Object> branches, Double saved) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", method);
         m.put("settings", policy.toString());
         m.put("steps", run.steps());
         m.put("branches", branches);
-        m.put("estimated_seconds_saved", Math.round(saved * 1000) / 1000.0);
+        if (saved != null) m.put("estimated_seconds_saved", Math.round(saved * 1000) / 1000.0);
         return m;
     }
 }

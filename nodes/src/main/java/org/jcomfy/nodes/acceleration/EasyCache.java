@@ -114,13 +114,8 @@ public record EasyCache(double reuseThreshold, double startPercent, double endPe
     public Map<String, Object> report(DenoisingRun run) {
         State s = run.existingRunState(this, State.class);
         if (s == null) return null;
-        Map<String, Object> branches = new LinkedHashMap<>();
-        s.counts.forEach((b, c) -> branches.put(b.name().toLowerCase(), c.json(0)));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("method", "EasyCache");
-        m.put("settings", toString());
-        m.put("steps", run.steps());
-        m.put("branches", branches);
-        return m;
+        Map<String, CacheCounts> branches = new LinkedHashMap<>();
+        s.counts.forEach((b, c) -> branches.put(b.name().toLowerCase(), c));
+        return CacheReports.report(this, "EasyCache", run, branches);
     }
 }

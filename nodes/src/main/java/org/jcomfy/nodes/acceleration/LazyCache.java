@@ -1,7 +1,6 @@
 package org.jcomfy.nodes.acceleration;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.models.DenoisingRun;
@@ -74,11 +73,6 @@ public record LazyCache(double reuseThreshold, double startPercent, double endPe
     public Map<String, Object> report(DenoisingRun run) {
         State s = run.existingRunState(this, State.class);
         if (s == null) return null;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("method", "LazyCache");
-        m.put("settings", toString());
-        m.put("steps", run.steps());
-        m.put("branches", Map.of("guided", s.counts.json(0)));
-        return m;
+        return CacheReports.report(this, "LazyCache", run, Map.of("guided", s.counts));
     }
 }
