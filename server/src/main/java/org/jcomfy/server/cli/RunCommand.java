@@ -1,6 +1,7 @@
 package org.jcomfy.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +15,11 @@ import org.jcomfy.server.UsageException;
 import org.jcomfy.server.http.Json;
 
 /**
- * {@code jcomfy run WORKFLOW.json [serve flags]}: runs a saved workflow (UI or API format)
- * headless. It starts the real server on a free local port and drives it exactly as the frontend
- * would, over HTTP and the WebSocket, drawing sampling progress as a terminal bar.
+ * {@code jcomfy run WORKFLOW.json [--set NODE.INPUT=VALUE]... [--out DIR] [serve flags]}: runs a
+ * saved workflow (UI or API format) headless. It starts the real server on a free local port and
+ * drives it exactly as the frontend would, over HTTP and the WebSocket, drawing sampling progress
+ * as a terminal bar. {@code --set} changes widget values first ({@link PromptOverrides});
+ * {@code --out} is where the outputs go (the server's {@code --output-directory}).
  */
 public final class RunCommand {
 
@@ -31,15 +34,26 @@ public final class RunCommand {
             throws Exception {
         Path workflowFile = null;
         List<String> flags = new ArrayList<>();
-        for (String a : args) {
-            if (workflowFile == null && !a.startsWith("-")) workflowFile = Path.of(a); else flags.add(a);
-        }
-        if (workflowFile == null) {
-            err.println("usage: jcomfy run WORKFLOW.json [serve flags, e.g. --base-directory DIR]");
-            return 2;
-        }
+        PromptOverrides overrides = PromptOverrides.none();
         ServerOptions options;
         try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--set") || a.equals("--out")) {
+                    if (i + 1 == args.length) throw new UsageException(a + " needs a value");
+                    String v = args[++i];
+                    if (a.equals("--set")) overrides = overrides.with(PromptOverrides.parse(v));
+                    else flags.addAll(List.of("--output-directory", v));
+                } else if (workflowFile == null && !a.startsWith("-")) {
+                    workflowFile = Path.of(a);
+                } else {
+                    flags.add(a);
+                }
+            }
+            if (workflowFile == null) {
+                err.println("usage: jcomfy run WORKFLOW.json [--set NODE.INPUT=VALUE]... [--out DIR] [serve flags, e.g. --base-directory DIR]");
+                return 2;
+            }
             options = headlessOptions(flags);
         } catch (UsageException | ServerOptionsParser.HelpRequested e) {
             err.println("jcomfy run: " + e.getMessage());
@@ -53,16 +67,31 @@ public final class RunCommand {
             return 2;
         }
         try (HeadlessServer server = HeadlessServer.start(options, List.of("jcomfy", "run"), backend, out)) {
-            HeadlessServer.PromptRun run = server.run(server.apiPrompt(workflow),
+            ObjectNode prompt = server.apiPrompt(workflow);
+            try {
+                overrides.applyTo(prompt);
+            } catch (UsageException e) {
+                err.println("jcomfy run: " + e.getMessage());
+                return 2;
+            }
+            // The UI graph embedded in saved files is the file as saved; the prompt beside it holds the overrides.
+            HeadlessServer.PromptRun run = server.run(prompt,
                     UiWorkflowConverter.isUiWorkflow(workflow) ? workflow : null, "", e -> {
                         if (e.type().equals("progress")) progressTimes.add(e.nanos());
                         if (e.type().equals("executed")) {
-                            for (JsonNode f : e.data().path("output").path("images")) out.println("saved " + HeadlessServer.shownPath(f));
+                            for (JsonNode f : e.data().path("output").path("images")) out.println("saved " + savedPath(options, f));
                         }
                     });
             if (!run.succeeded()) err.println("jcomfy run: " + run.error());
             return run.exitCode();
         }
+    }
+
+    /** Where a file a node reported lies on disk (the output or temp folder the server was given). */
+    static Path savedPath(ServerOptions options, JsonNode file) {
+        Path folder = file.path("type").asText().equals("temp") ? options.tempDirectory() : options.outputDirectory();
+        String sub = file.path("subfolder").asText();
+        return (sub.isEmpty() ? folder : folder.resolve(sub)).resolve(file.path("filename").asText());
     }
 
     /** The serve flags of a headless command, on a free port unless {@code flags} name one. */

@@ -31,7 +31,7 @@ class CommandsTest {
         int code = RunCommand.run(new String[] {prompt.toString(), "--base-directory", dir.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), DEFAULTS);
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("saved output/cli_00001_.png"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("saved " + dir.resolve("output/cli_00001_.png")), out.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(dir.resolve("output/cli_00001_.png")));
     }
 
@@ -47,6 +47,49 @@ class CommandsTest {
         assertEquals(1, code);
         String e = err.toString(StandardCharsets.UTF_8);
         assertTrue(e.contains("node 1 (EmptyImage)") && e.contains("width"), e);
+    }
+
+    @Test
+    void run_set_changes_widget_values_by_node_id_title_or_class_and_out_picks_the_folder() throws Exception {
+        Path prompt = dir.resolve("prompt.json");
+        Files.writeString(prompt, """
+                {"1": {"class_type": "EmptyImage", "inputs": {"width": 16, "height": 8, "batch_size": 1, "color": 255},
+                       "_meta": {"title": "Canvas.v2"}},
+                 "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "cli"}}}""");
+        Path out = dir.resolve("elsewhere");
+        ByteArrayOutputStream err = new ByteArrayOutputStream(), said = new ByteArrayOutputStream();
+        int code = RunCommand.run(new String[] {prompt.toString(), "--base-directory", dir.toString(),
+                "--set", "1.width=24", "--set", "Canvas.v2.height=10", "--set", "SaveImage.filename_prefix=set", "--out", out.toString()},
+                new PrintStream(said, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), DEFAULTS);
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("saved " + out.resolve("set_00001_.png")), said.toString(StandardCharsets.UTF_8));
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.resolve("set_00001_.png").toFile());
+        assertEquals(24, png.getWidth());
+        assertEquals(10, png.getHeight());
+        assertTrue(Files.notExists(dir.resolve("output/set_00001_.png")));
+    }
+
+    @Test
+    void run_set_that_names_nothing_a_link_or_a_wrong_type_exits_2_with_the_reason() throws Exception {
+        Path prompt = dir.resolve("prompt.json");
+        Files.writeString(prompt, """
+                {"1": {"class_type": "EmptyImage", "inputs": {"width": 16, "height": 8, "batch_size": 1, "color": 255}},
+                 "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "cli"}}}""");
+        String[][] cases = {
+                {"9.width=3", "no node with id, title or class '9'"},
+                {"1.wdth=3", "has no input 'wdth'; its inputs: width, height, batch_size, color"},
+                {"2.images=x", "is connected to node 1"},
+                {"1.width=wide", "'width' is a number (now 16), not 'wide'"},
+                {"width3", "--set takes NODE.INPUT=VALUE"}};
+        for (String[] c : cases) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = RunCommand.run(new String[] {prompt.toString(), "--base-directory", dir.toString(), "--set", c[0]},
+                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), DEFAULTS);
+            String e = err.toString(StandardCharsets.UTF_8);
+            assertEquals(2, code, c[0] + ": " + e);
+            assertTrue(e.contains(c[1]), c[0] + ": " + e);
+        }
+        assertTrue(Files.notExists(dir.resolve("output/cli_00001_.png")), "nothing ran");
     }
 
     @Test
