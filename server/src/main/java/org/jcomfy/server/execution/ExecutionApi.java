@@ -2,6 +2,7 @@ package org.jcomfy.server.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import org.jcomfy.nodes.workflow.UiWorkflowConverter;
 import org.jcomfy.server.FeatureFlags;
 import org.jcomfy.server.RouteTable;
 import org.jcomfy.server.ServerRuntime;
@@ -38,7 +39,8 @@ public final class ExecutionApi implements AutoCloseable {
         String previewMethod = runtime.options().previewMethod() == null ? "auto" : runtime.options().previewMethod();
         this.worker = new PromptWorker(queue, history,
                 new RunServices(runtime.nodes(), runtime.environment(), cache, sessions, interrupt, previewMethod));
-        this.promptRoutes = new PromptRoutes(queue, new PromptValidator(runtime.nodes(), runtime.environment()), nextNumber);
+        this.promptRoutes = new PromptRoutes(queue, new PromptValidator(runtime.nodes(), runtime.environment()),
+                new UiWorkflowConverter(runtime.nodes()), nextNumber);
         this.queueRoutes = new QueueRoutes(queue);
         this.historyRoutes = new HistoryRoutes(history);
         this.jobsRoutes = new JobsRoutes(queue, history);

@@ -7,13 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jcomfy.nodes.workflow.UiWorkflowConverter;
 import org.jcomfy.server.http.ApiError;
 import org.jcomfy.server.http.Json;
 
 /**
  * {@code POST /prompt} (§2): priority number, prompt_id check, validation, extra_data with the
  * client id and creation time, the sensitive keys moved aside, and the queue. {@code GET /prompt}
- * reports the queue length for clients without a WebSocket.
+ * reports the queue length for clients without a WebSocket. Beyond ComfyUI, the prompt may also be
+ * a UI-format workflow (the file the frontend saves), converted here exactly as {@code jcomfy run}
+ * converts it, so a script can submit a user's saved file as it is.
  */
 final class PromptRoutes {
     private static final List<String> SENSITIVE_KEYS = List.of("auth_token_comfy_org", "api_key_comfy_org");
@@ -21,11 +24,13 @@ final class PromptRoutes {
     private final PromptQueue queue;
     private final PromptValidator validator;
     private final AtomicLong counter;
+    private final UiWorkflowConverter converter;
 
     /** @param firstNumber the number of the first prompt without one (after a restart: past the resumed ones) */
-    PromptRoutes(PromptQueue queue, PromptValidator validator, long firstNumber) {
+    PromptRoutes(PromptQueue queue, PromptValidator validator, UiWorkflowConverter converter, long firstNumber) {
         this.queue = queue;
         this.validator = validator;
+        this.converter = converter;
         this.counter = new AtomicLong(firstNumber);
     }
 
@@ -46,10 +51,12 @@ final class PromptRoutes {
         }
         JsonNode promptNode = request.get("prompt");
         if (promptNode == null) throw ApiError.prompt("no_prompt", "No prompt provided", "No prompt provided");
-        if (!(promptNode instanceof ObjectNode prompt)) {
+        if (!(promptNode instanceof ObjectNode given)) {
             throw ApiError.prompt("invalid_prompt", "The prompt must be an API-format graph (a JSON object)",
                     "prompt is " + Json.kind(promptNode) + ", not object");
         }
+        boolean uiFormat = UiWorkflowConverter.isUiWorkflow(given);
+        ObjectNode prompt = uiFormat ? converted(given) : given;
         String promptId = promptIdOf(request.get("prompt_id"));
         if (promptId == null) {
             throw ApiError.prompt("invalid_prompt_id", "Invalid prompt_id format",
@@ -69,6 +76,12 @@ final class PromptRoutes {
 
         JsonNode extra = request.get("extra_data");
         ObjectNode extraData = extra != null && extra.isObject() ? (ObjectNode) extra : Json.object();
+        if (uiFormat && !extraData.path("extra_pnginfo").has("workflow")) {
+            // saved files embed the graph the user saved, as when the frontend submits it
+            ObjectNode pngInfo = extraData.path("extra_pnginfo").isObject() ? (ObjectNode) extraData.get("extra_pnginfo")
+                    : extraData.putObject("extra_pnginfo");
+            pngInfo.set("workflow", given);
+        }
         if (request.has("client_id")) extraData.set("client_id", request.get("client_id"));
         if (!result.valid()) throw ApiError.prompt(result.error(), result.nodeErrors());
         ObjectNode sensitive = Json.object();
@@ -84,6 +97,17 @@ final class PromptRoutes {
         body.set("number", number);
         body.set("node_errors", result.nodeErrors());
         Json.send(ctx, body);
+    }
+
+    /** A UI-format workflow as an API prompt; a graph the converter cannot read is the client's error. */
+    private ObjectNode converted(ObjectNode workflow) {
+        try {
+            return converter.convert(workflow);
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw ApiError.prompt("invalid_prompt", "The UI-format workflow could not be converted: " + why,
+                    "converting the workflow's nodes and links: " + why);
+        }
     }
 
     /**
