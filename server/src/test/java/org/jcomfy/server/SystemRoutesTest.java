@@ -1,11 +1,15 @@
 package org.jcomfy.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jcomfy.server.http.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,9 +89,23 @@ class SystemRoutesTest {
     }
 
     @Test
-    void node_replacements_are_empty_and_example_workflows_are_indexed_and_served() {
+    void node_replacements_are_empty_and_example_workflows_are_indexed_and_served() throws Exception {
         assertEquals("{}", s.get("/api/node_replacements").body());
-        assertEquals("{\"MyPack\":[\"demo\"]}", s.get("/api/workflow_templates").body());
+        JsonNode templates = TestServer.json(s.get("/api/workflow_templates"));
+        assertEquals("[jcomfy, MyPack]", fieldNames(templates).toString(),
+                "jcomfy's own workflows come first");
+        assertEquals("[\"demo\"]", templates.get("MyPack").toString());
+        Path workflows = Path.of(System.getProperty("jcomfy.testdata")).resolveSibling("workflows");
+        try (var files = Files.list(workflows)) {
+            List<String> expected = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
+            assertEquals(expected, Json.MAPPER.convertValue(templates.get("jcomfy"), List.class));
+        }
+        var demo = s.getBytes("/api/workflow_templates/jcomfy/text_to_video_demo.json");
+        assertEquals(200, demo.statusCode());
+        assertArrayEquals(Files.readAllBytes(workflows.resolve("text_to_video_demo.json")), demo.body());
+        assertEquals(404, s.get("/api/workflow_templates/jcomfy/none.json").statusCode());
+        assertEquals(404, s.get("/api/workflow_templates/jcomfy/..%2Fpom.xml").statusCode());
         assertEquals("{\"demo\":true}", s.get("/api/workflow_templates/MyPack/demo.json").body());
         assertEquals(404, s.get("/api/workflow_templates/MyPack/none.json").statusCode());
     }
@@ -115,5 +133,11 @@ class SystemRoutesTest {
         assertTrue(TestServer.json(s.get("/internal/logs")).asText().contains("a line for the terminal panel"));
         assertEquals(200, s.method("PATCH", "/internal/logs/subscribe", "{\"clientId\":\"abc\",\"enabled\":true}").statusCode());
         assertEquals(400, s.method("PATCH", "/internal/logs/subscribe", "oops").statusCode());
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

@@ -4,12 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URL;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystemNotFoundException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +22,7 @@ import org.jcomfy.server.http.ServerState;
  * {@code /extensions/jcomfy/...}. {@code /i18n} merges custom-node locale files.
  */
 public final class ExtensionsController {
-    private static final String BUNDLED_FOLDER = "web-extensions";
+    private static final BundledFiles BUNDLED = new BundledFiles("web-extensions");
     private static final String BUNDLED_URL = "/extensions/jcomfy/";
 
     private ExtensionsController() {}
@@ -51,40 +45,14 @@ public final class ExtensionsController {
     public static void bundledFile(Context ctx) throws IOException {
         String rel = ctx.pathParam("path");
         if (rel.contains("..") || rel.startsWith("/") || rel.contains("\\")) throw ApiError.forbidden("Bad extension path.");
-        try (InputStream in = ExtensionsController.class.getClassLoader().getResourceAsStream(BUNDLED_FOLDER + "/" + rel)) {
-            if (in == null) throw ApiError.notFound("No bundled extension file '" + rel + "'.");
-            ctx.contentType(ContentTypes.of(rel)).result(in.readAllBytes());
-        }
+        byte[] file = BUNDLED.read(rel);
+        if (file == null) throw ApiError.notFound("No bundled extension file '" + rel + "'.");
+        ctx.contentType(ContentTypes.of(rel)).result(file);
     }
 
     /** URL paths of every {@code .js} file under the class-path folder {@code web-extensions/}, sorted. */
     public static List<String> bundledExtensions() {
-        URL url = ExtensionsController.class.getClassLoader().getResource(BUNDLED_FOLDER);
-        if (url == null) return List.of();
-        try {
-            URI uri = url.toURI();
-            if (uri.getScheme().equals("jar")) {
-                FileSystem fs;
-                try {
-                    fs = FileSystems.getFileSystem(uri);
-                } catch (FileSystemNotFoundException e) {
-                    fs = FileSystems.newFileSystem(uri, Map.of());
-                }
-                return scripts(fs.getPath(BUNDLED_FOLDER));
-            }
-            return scripts(Path.of(uri));
-        } catch (Exception e) {
-            System.err.println("jcomfy: cannot list the bundled frontend extensions: " + e);
-            return List.of();
-        }
-    }
-
-    private static List<String> scripts(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".js"))
-                    .map(p -> BUNDLED_URL + root.relativize(p).toString().replace('\\', '/'))
-                    .sorted().toList();
-        }
+        return BUNDLED.list(".js").stream().map(p -> BUNDLED_URL + p).toList();
     }
 
     /**

@@ -35,6 +35,10 @@ public final class SystemController {
     static final String JCOMFY_VERSION = "0.1.0";
     private static final List<String> EXAMPLE_FOLDERS = List.of("example_workflows", "example", "examples", "workflow", "workflows");
 
+    /** The template pack name of jcomfy's own workflows; a custom node folder of this name is not listed. */
+    static final String JCOMFY_PACK = "jcomfy";
+    private static final BundledFiles BUNDLED_WORKFLOWS = new BundledFiles("workflows");
+
     private SystemController() {}
 
     /** Versions, memory and devices; the device nodes run on comes first. */
@@ -97,10 +101,19 @@ public final class SystemController {
         Json.send(ctx, Json.object());
     }
 
-    /** {@code {pack: [workflow names]}} from {@code custom_nodes/<pack>/<example folder>/*.json}. */
+    /**
+     * {@code {pack: [workflow names]}}: jcomfy's own workflows first (the {@code workflows/} folder,
+     * carried in the jar, as pack {@value #JCOMFY_PACK}), then {@code custom_nodes/<pack>/<example
+     * folder>/*.json} as ComfyUI lists them. The frontend's template browser shows each pack's
+     * files, with {@code <name>.jpg} as the thumbnail where there is one.
+     */
     public static void workflowTemplates(Context ctx) throws IOException {
         Map<String, List<String>> out = new LinkedHashMap<>();
+        List<String> ours = BUNDLED_WORKFLOWS.list(".json").stream().filter(n -> !n.contains("/"))
+                .map(n -> n.substring(0, n.length() - 5)).toList();
+        if (!ours.isEmpty()) out.put(JCOMFY_PACK, new ArrayList<>(ours));
         for (Path pack : customNodePacks(ctx)) {
+            if (pack.getFileName().toString().equals(JCOMFY_PACK)) continue; // the name is ours (see workflowTemplateFile)
             for (String folder : EXAMPLE_FOLDERS) {
                 for (Path f : jsonFiles(pack.resolve(folder))) {
                     String name = f.getFileName().toString();
@@ -111,8 +124,14 @@ public final class SystemController {
         Json.send(ctx, out);
     }
 
-    /** {@code /api/workflow_templates/<pack>/<file>}: a custom node's example workflow file. */
+    /** {@code /api/workflow_templates/<pack>/<file>}: one of jcomfy's workflows, or a custom node's example file. */
     public static void workflowTemplateFile(Context ctx) throws IOException {
+        if (ctx.pathParam("pack").equals(JCOMFY_PACK)) {
+            byte[] file = ctx.pathParam("file").contains("/") ? null : BUNDLED_WORKFLOWS.read(ctx.pathParam("file"));
+            if (file == null) throw ApiError.notFound("No jcomfy workflow '" + ctx.pathParam("file") + "'.");
+            ctx.contentType(ContentTypes.of(ctx.pathParam("file"))).result(file);
+            return;
+        }
         Path customNodes = ServerState.of(ctx).options().baseDirectory().resolve("custom_nodes");
         Path pack = SafePaths.resolveInside(customNodes, ctx.pathParam("pack"));
         if (pack == null) throw ApiError.forbidden("Bad custom node name.");
