@@ -2,6 +2,7 @@ package org.jcomfy.server;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.jcomfy.nodes.api.SharedObjects;
@@ -52,10 +53,20 @@ public final class ByteBudgetSharedObjects implements SharedObjects {
                         + human(budgetBytes) + "; free memory or use a smaller model");
             }
             makeRoom(kib(bytes));
-            Sized loaded = new Sized(loader.get(), version, kib(bytes));
+            Sized loaded = new Sized(loader.get(), version, bytes);
             cache.put(key, loaded);
             return (T) loaded.value();
         }
+    }
+
+    /** One value held now: its key and the bytes its loader said it costs. */
+    public record Held(String key, long bytes) {}
+
+    /** Every value held now, the most recently used first (what the frontend extension lists as loaded models). */
+    public List<Held> held() {
+        cache.cleanUp();
+        return cache.policy().eviction().orElseThrow().hottest(Integer.MAX_VALUE).entrySet().stream()
+                .map(e -> new Held(e.getKey(), ((Sized) e.getValue()).bytes())).toList();
     }
 
     /** Whether a value is held for {@code key} now. */
@@ -86,7 +97,9 @@ public final class ByteBudgetSharedObjects implements SharedObjects {
         cache.cleanUp();
     }
 
-    private record Sized(Object value, Object version, int kib) {}
+    private record Sized(Object value, Object version, long bytes) {
+        int kib() { return ByteBudgetSharedObjects.kib(bytes); }
+    }
 
     private static int kib(long bytes) {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (bytes + 1023) / 1024));

@@ -11,6 +11,7 @@ import java.util.List;
 import org.jcomfy.server.routes.ExtensionsController;
 import org.jcomfy.server.routes.FrontendController;
 import org.jcomfy.server.routes.InternalController;
+import org.jcomfy.server.routes.LoadedModelsController;
 import org.jcomfy.server.routes.ModelsController;
 import org.jcomfy.server.routes.ObjectInfoController;
 import org.jcomfy.server.routes.SettingsController;
@@ -63,6 +64,7 @@ public final class Routes {
             new Route(GET, "/experiment/models/{folder}", ModelsController::experimentFiles),
             new Route(GET, "/experiment/models/preview/{folder}/{path_index}/<filename>", ModelsController::experimentPreview),
             new Route(GET, "/view_metadata/{folder}", ModelsController::viewMetadata),
+            new Route(GET, "/jcomfy/models", LoadedModelsController::list),
             new Route(GET, "/view", ViewController::view),
             new Route(POST, "/upload/image", UploadController::image),
             new Route(POST, "/upload/mask", UploadController::mask));
