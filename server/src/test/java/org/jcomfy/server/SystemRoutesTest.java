@@ -66,6 +66,11 @@ class SystemRoutesTest {
         assertEquals("no-store", js.headers().firstValue("Cache-Control").orElseThrow());
         assertTrue(js.body().contains("registerExtension") && js.body().contains("\"jcomfy\""));
         assertEquals(404, s.get("/extensions/jcomfy/nothing.js").statusCode());
+        // the modules jcomfy.js imports are served beside it, but only the entry point is listed
+        var module = s.get("/extensions/jcomfy/lib/panel.js");
+        assertEquals(200, module.statusCode());
+        assertTrue(module.headers().firstValue("Content-Type").orElseThrow().startsWith("application/javascript"));
+        assertTrue(list.toString().equals("[\"/extensions/jcomfy/jcomfy.js\"]"), list.toString());
         assertEquals(403, s.get("/extensions/jcomfy/..%2F..%2Fsimplelogger.properties").statusCode());
     }
 

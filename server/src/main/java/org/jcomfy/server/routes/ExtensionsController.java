@@ -50,9 +50,13 @@ public final class ExtensionsController {
         ctx.contentType(ContentTypes.of(rel)).result(file);
     }
 
-    /** URL paths of every {@code .js} file under the class-path folder {@code web-extensions/}, sorted. */
+    /**
+     * URL paths of the {@code .js} files at the top of the class-path folder {@code web-extensions/},
+     * sorted: the entry points. The modules they import sit in sub-folders ({@code lib/}) and are
+     * served but not listed, so the frontend does not import each of them as an extension.
+     */
     public static List<String> bundledExtensions() {
-        return BUNDLED.list(".js").stream().map(p -> BUNDLED_URL + p).toList();
+        return BUNDLED.list(".js").stream().filter(p -> !p.contains("/")).map(p -> BUNDLED_URL + p).toList();
     }
 
     /**
