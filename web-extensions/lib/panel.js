@@ -199,6 +199,7 @@ function row(name, value, tag, nodeId) {
   if (nodeId != null) div.dataset.node = nodeId;
   const a = document.createElement("span");
   a.textContent = name;
+  a.title = name; // the whole name where the panel is too narrow for it
   a.style.cssText = "overflow:hidden;text-overflow:ellipsis;white-space:nowrap";
   const b = document.createElement("span");
   b.textContent = value;
