@@ -35,6 +35,8 @@ export class NodeTimes {
       if (typeof d === "string" || typeof d === "number") this.#start(String(d));
     });
     on("progress_state", (d) => {
+      // sent to every client when the prompt has none (a script's): not this page's run
+      if (this.promptId && d?.prompt_id && d.prompt_id !== this.promptId) return;
       const states = d?.nodes && typeof d.nodes === "object" ? d.nodes : {};
       for (const [key, s] of Object.entries(states)) {
         const id = String(s?.display_node_id ?? key);

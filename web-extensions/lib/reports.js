@@ -13,6 +13,7 @@ export class SamplerReports {
     this.onChange = onChange;
     /** node id -> {cache, attentionSetting, choices: Map shape -> choice} */
     this.byNode = new Map();
+    this.promptId = null;
   }
 
   listen(api) {
@@ -20,20 +21,26 @@ export class SamplerReports {
       handler(e?.detail);
       this.onChange();
     }));
+    // The server sends a report to the client that queued the prompt, or to every client when
+    // none did (a script's prompt): those name nodes of another graph.
+    const ours = (d) => d?.node != null && !(this.promptId && d.prompt_id && d.prompt_id !== this.promptId);
+    on("execution_start", (d) => {
+      this.promptId = d?.prompt_id ?? null;
+    });
     // a node that runs again starts with no report; a cached sampler keeps the last one
     on("executing", (id) => {
       if (typeof id === "string" || typeof id === "number") this.byNode.delete(String(id));
     });
     on("jcomfy.cache_report", (d) => {
-      if (d?.node == null) return;
+      if (!ours(d)) return;
       this.#entry(d.node).cache = d;
     });
     on("jcomfy.attention_choice", (d) => {
-      if (d?.node == null) return;
+      if (!ours(d)) return;
       this.#entry(d.node).choices.set(String(d.shape ?? "?"), d);
     });
     on("jcomfy.attention_report", (d) => {
-      if (d?.node == null) return;
+      if (!ours(d)) return;
       const entry = this.#entry(d.node);
       entry.attentionSetting = d.setting ?? null;
       entry.choices = new Map((Array.isArray(d.choices) ? d.choices : []).map((c) => [String(c?.shape ?? "?"), c]));

@@ -113,6 +113,8 @@ async function degradedPage() {
     send("execution_cached", { nodes: "all" });
     send("executing", { not: "an id" });
     send("execution_error", null);
+    // a report of a prompt this page did not queue (sent to every client): not drawn here
+    send("jcomfy.cache_report", { node: id, prompt_id: "queued-by-a-script", method: "ForeignCache", steps: 1, branches: {} });
     window.app.scheduleDraw();
   });
   await page.waitForFunction((n) => window.app.draws > n, drawsBefore, { timeout: TIMEOUT });

@@ -2,8 +2,8 @@
 // /scripts/api.js as the frontend's legacy shim is, so jcomfy's extension imports it unchanged.
 // It keeps the parts of the contract the extension relies on: fetchApi prefixes /api; the
 // WebSocket's first `status` message gives the client id; execution messages are dispatched as
-// CustomEvents whose detail is the message's data, except `executing`, whose detail is the node id
-// (display_node, else node) or null; a type the frontend does not know is dispatched only when
+// CustomEvents whose detail is the message's data, except `status` (its data.status) and
+// `executing`, whose detail is the node id (display_node, else node) or null; a type the frontend does not know is dispatched only when
 // someone listens for it, as the frontend does for custom node packs' events.
 const KNOWN = new Set(["status", "executing", "executed", "progress", "progress_state", "execution_start",
   "execution_success", "execution_error", "execution_cached", "execution_interrupted", "feature_flags", "logs",
@@ -51,7 +51,9 @@ class StandInApi extends EventTarget {
   }
 
   #dispatch(msg) {
-    if (msg.type === "executing") {
+    if (msg.type === "status") {
+      this.dispatchEvent(new CustomEvent("status", { detail: msg.data?.status ?? null }));
+    } else if (msg.type === "executing") {
       const id = msg.data?.display_node ?? msg.data?.node ?? null;
       this.dispatchEvent(new CustomEvent("executing", { detail: id }));
     } else if (KNOWN.has(msg.type) || this.registered.has(msg.type)) {

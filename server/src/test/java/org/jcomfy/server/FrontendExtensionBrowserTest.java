@@ -122,6 +122,9 @@ class FrontendExtensionBrowserTest {
         assertEquals("execution_success", run.get("outcome").asText());
         assertTrue(TIME.matcher(run.at("/drawn/1").toString()).find(), "node times still show: " + run.get("drawn"));
         assertEquals("[]", page.at("/afterMalformed/drawErrors").toString(), "the canvas keeps drawing");
+        String drawn = page.at("/afterMalformed/drawn").toString();
+        assertTrue(drawn.contains("DiT cache · ? steps"), "a report missing its fields still draws what it has: " + drawn);
+        assertTrue(!drawn.contains("ForeignCache"), "another prompt's report is not drawn on this graph: " + drawn);
     }
 
     /** The demo text-to-video workflow (small, a short negative prompt, one output) with an EasyCache and an AttentionSelect before KSampler "3". */
