@@ -129,12 +129,31 @@ async function degradedPage() {
   return out;
 }
 
+/** A frontend without sidebar tabs: the panel floats over the page. */
+async function floatingPage() {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  const problems = watch(page);
+  await page.goto(`${base}/?no-sidebar`);
+  await page.waitForFunction(() => window.standInReady || window.standInFailure, null, { timeout: TIMEOUT });
+  await page.waitForFunction(() => document.querySelector('[data-jcomfy="floating"] [data-jcomfy-body="devices"]')
+    ?.innerText.includes("used of"), null, { timeout: TIMEOUT });
+  const out = {
+    floating: await page.evaluate(() => document.querySelector('[data-jcomfy="floating"]').innerText),
+    sidebarButtons: await page.evaluate(() => document.querySelectorAll("[data-tab-id]").length),
+  };
+  await page.screenshot({ path: `${shots}/jcomfy-extension-floating.png` });
+  out.problems = problems;
+  await page.close();
+  return out;
+}
+
 // last: the helpers above are defined by now
 browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu"] });
 const report = {};
 try {
   report.normal = await normalPage();
   report.degraded = await degradedPage();
+  report.floating = await floatingPage();
 } finally {
   await browser.close();
 }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * {@code scripts/api.js} keep the parts of the frontend's contract the extension uses), loads the
  * extension through {@code /api/extensions} as the frontend does, runs two workflows through
  * {@code /api/prompt} and the WebSocket, and reports what the extension put on screen. A second
- * page gets errors from jcomfy's routes and malformed events, and must stay quiet.
+ * page gets errors from jcomfy's routes and malformed events, and must stay quiet; a third has no
+ * sidebar tabs (older frontends), where the panel floats over the page.
  * Screenshots land in {@code target/browser-test/}. Without chromium, node or npm the test fails
  * and says what to install: CI installs them in {@code .ci/run}.
  */
@@ -73,6 +74,11 @@ class FrontendExtensionBrowserTest {
             JsonNode report = Json.MAPPER.readTree(last);
             checkNormalPage(report.get("normal"));
             checkDegradedPage(report.get("degraded"));
+            JsonNode floating = report.get("floating");
+            assertEquals("[]", floating.get("problems").toString());
+            assertEquals(0, floating.get("sidebarButtons").asInt());
+            assertTrue(floating.get("floating").asText().contains("Loaded models") && floating.get("floating").asText().contains("cpu"),
+                    "without sidebar tabs the panel floats over the page: " + floating);
         } finally {
             deleteTree(root);
         }
