@@ -62,11 +62,16 @@ public final class ByteBudgetSharedObjects implements SharedObjects {
     /** One value held now: its key and the bytes its loader said it costs. */
     public record Held(String key, long bytes) {}
 
-    /** Every value held now, the most recently used first (what the frontend extension lists as loaded models). */
+    /**
+     * Every value held now, the largest first (what the frontend extension lists as loaded models).
+     * By size, not by use: Caffeine's eviction order is not a plain recency order to show a user.
+     */
     public List<Held> held() {
         cache.cleanUp();
-        return cache.policy().eviction().orElseThrow().hottest(Integer.MAX_VALUE).entrySet().stream()
-                .map(e -> new Held(e.getKey(), ((Sized) e.getValue()).bytes())).toList();
+        return cache.asMap().entrySet().stream()
+                .map(e -> new Held(e.getKey(), ((Sized) e.getValue()).bytes()))
+                .sorted(java.util.Comparator.comparingLong(Held::bytes).reversed().thenComparing(Held::key))
+                .toList();
     }
 
     /** Whether a value is held for {@code key} now. */

@@ -25,6 +25,19 @@ class SharedObjectsTest {
     }
 
     @Test
+    void held_lists_each_value_with_its_exact_bytes_the_largest_first() {
+        ByteBudgetSharedObjects shared = new ByteBudgetSharedObjects(10 * MIB);
+        shared.getOrLoad("vae/a.safetensors", 1_000_001, Object::new);
+        shared.getOrLoad("diffusion_models/c.safetensors|default", 5 * MIB, Object::new);
+        shared.getOrLoad("text_encoders/b.safetensors", 3 * MIB, Object::new);
+        assertEquals(java.util.List.of(new ByteBudgetSharedObjects.Held("diffusion_models/c.safetensors|default", 5 * MIB),
+                new ByteBudgetSharedObjects.Held("text_encoders/b.safetensors", 3 * MIB),
+                new ByteBudgetSharedObjects.Held("vae/a.safetensors", 1_000_001)), shared.held());
+        shared.clear();
+        assertEquals(java.util.List.of(), shared.held());
+    }
+
+    @Test
     void a_value_asked_for_another_version_is_dropped_and_loaded_anew_even_when_that_load_fails() {
         ByteBudgetSharedObjects shared = new ByteBudgetSharedObjects(10 * MIB);
         Object v1 = shared.getOrLoad("vae/v.safetensors", "stamp-1", MIB, Object::new);

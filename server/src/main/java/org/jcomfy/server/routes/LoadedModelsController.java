@@ -12,7 +12,7 @@ import org.jcomfy.server.http.ServerState;
  * {@code GET /api/jcomfy/models}: the models held in memory now, for jcomfy's frontend panel.
  * ComfyUI has no such route (its model management is inside PyTorch); jcomfy's loaders keep their
  * models in the shared-object cache under {@code <folder>/<file>[|<weight dtype>]} keys, so this
- * lists that cache, most recently used first:
+ * lists that cache, the largest first:
  * {@code {"budget_bytes","used_bytes","models":[{"key","folder","name","variant","bytes"}]}}.
  */
 public final class LoadedModelsController {
