@@ -34,14 +34,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * interrupt of the calling thread stops every rank.
  */
 @Timeout(30)   // a hang guard: every test here finishes in a second or two
-abstract class ProcessGroupContract {
+public abstract class ProcessGroupContract {
     protected abstract <T> List<T> run(int worldSize, Duration timeout, RankTask<T> task);
 
     private <T> List<T> run(int worldSize, RankTask<T> task) {
         return run(worldSize, Duration.ofSeconds(20), task);
     }
 
-    static Tensor filled(float value, long... shape) {
+    protected static Tensor filled(float value, long... shape) {
         Tensor t = Tensor.zeros(DType.F32, shape);
         for (long i = 0; i < t.numel(); i++) t.setFloat(i, value + i);
         return t;
