@@ -43,6 +43,7 @@ final class FrameCodec {
     static final int HEADER_BYTES = 36;
     static final int MAX_DIMS = 8;
     static final byte DTYPE_BYTES = 0, DTYPE_F32 = 1;
+    private static final int GROWTH_BYTES = 64 << 20;
     private static final ValueLayout.OfFloat WIRE_F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private FrameCodec() {}
@@ -143,10 +144,13 @@ final class FrameCodec {
                 }
                 long frameBytes = HEADER_BYTES + shapeBytes + length;
                 if (in.readableBytes() < frameBytes) {
-                    // The rest is still on its way. Make room for it once, now that the header has been
-                    // checked, rather than let the buffer grow in 4 MiB steps, each copying what came before.
-                    if (in.refCnt() == 1 && in.writableBytes() < frameBytes - in.readableBytes()) {
-                        in.ensureWritable((int) (frameBytes - in.readableBytes()));
+                    // The rest is still on its way. Grow the buffer in proportion to what has come (double it,
+                    // at least 64 MiB) rather than in Netty's 4 MiB steps, each copying what came before; never
+                    // to what the header merely announces, so a peer that lies in a valid-looking header and
+                    // sends nothing more costs at most 64 MiB, not the limit.
+                    long missing = frameBytes - in.readableBytes();
+                    if (in.refCnt() == 1 && in.writableBytes() < Math.min(missing, 1 << 20)) {
+                        in.ensureWritable((int) Math.min(missing, Math.max(in.readableBytes(), GROWTH_BYTES)));
                     }
                     return;
                 }

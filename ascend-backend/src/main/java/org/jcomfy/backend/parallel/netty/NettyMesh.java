@@ -62,6 +62,7 @@ public final class NettyMesh implements AutoCloseable {
     private final Duration timeout, joinTimeout;
     private final long maxPayload;
     private final EventLoopGroup loop;
+    // Pooled: frames of one size come and go every block, and its metrics show what the decoder holds.
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final AtomicReferenceArray<Channel> peers;
     private final InetSocketAddress[] advertised;   // rank 0 only: where each rank listens
@@ -193,7 +194,7 @@ public final class NettyMesh implements AutoCloseable {
     /** Binds this rank's listener; the future completes once it listens (or could not). */
     private ChannelFuture listen(InetSocketAddress bind) {
         ServerBootstrap b = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.ALLOCATOR, alloc)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -237,6 +238,7 @@ public final class NettyMesh implements AutoCloseable {
 
     private ChannelFuture connect(InetSocketAddress to, int peer) {
         return new Bootstrap().group(loop).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, alloc)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(joinTimeout.toMillis(), Integer.MAX_VALUE))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
