@@ -124,7 +124,8 @@ final class Inbox {
         if (failure != null) throw new ProcessGroupException(failure.getMessage(), failure);
         for (int source : awaited) {
             String why = departed.get(source);
-            if (why != null) throw failLocked(new ProcessGroupException(what + ": rank " + source + " " + why));
+            // Only this wait is hopeless: a peer that left on purpose fails those who need it, not the world.
+            if (why != null) throw new ProcessGroupException(what + ": rank " + source + " " + why);
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) throw failLocked(new ProcessGroupException(what + " within " + seconds(timeout) + " (rank " + self + " waited)"));

@@ -408,15 +408,16 @@ public final class NettyMesh implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (peer >= 0 && !closing) lost("its connection closed (the rank died, or its network failed)");
+            if (peer >= 0 && !closing) lost("its connection closed without a goodbye (the rank died, or its network failed)");
         }
 
-        private void lost(String why) {
+        /** The connection to a peer ended without a goodbye: the world fails, naming the peer. */
+        private void lost(String how) {
             if (saidGoodbye) return;   // a rank that said goodbye has only left: waiting for it fails, nothing else does
-            ProcessGroupException e = new ProcessGroupException("lost rank " + peer + ": " + why);
-            inbox.departed(peer, why);
+            ProcessGroupException e = new ProcessGroupException("lost rank " + peer + ": " + how);
+            inbox.fail(e);   // before departed(), so a waiter wakes to this message
+            inbox.departed(peer, "is lost");
             ready.completeExceptionally(e);
-            inbox.fail(e);
         }
 
         private void badFrame(ChannelHandlerContext ctx, String what) {
