@@ -2,8 +2,11 @@ package org.jcomfy.backend.parallel.netty;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import org.jcomfy.backend.parallel.ProcessGroup;
 import org.jcomfy.backend.parallel.ProcessGroupException;
+import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorScope;
 
 /**
  * A rank in a JVM of its own, started by the multi-JVM tests:
@@ -12,7 +15,8 @@ import org.jcomfy.backend.parallel.ProcessGroupException;
  * <ul>
  *   <li>{@code sequence}: {@link FixedSequence}, then "done: ..." and exit 0;</li>
  *   <li>{@code gather}: a barrier, "waiting", then an all-gather that the test expects to fail;</li>
- *   <li>{@code stall}: a barrier, "stalling", then sleeps (until the test kills it).</li>
+ *   <li>{@code stall}: a barrier, "stalling", then sleeps (until the test kills it);</li>
+ *   <li>{@code loop}: "looping", then DiT-sized all-to-alls until one fails (the test kills it mid-frame).</li>
  * </ul>
  * A failure prints "failed: MESSAGE" and exits 3.
  */
@@ -40,6 +44,15 @@ public final class RankProcess {
                     world.barrier();
                     say("stalling");
                     Thread.sleep(Duration.ofMinutes(5));
+                }
+                case "loop" -> {
+                    say("looping");
+                    List<Tensor> halves = List.of(FixedSequence.ramp(rank, 780, 1536), FixedSequence.ramp(rank, 780, 1536));
+                    while (true) {
+                        try (TensorScope scope = TensorScope.open()) {
+                            world.allToAll(halves);
+                        }
+                    }
                 }
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }

@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jcomfy.backend.parallel.ProcessGroup;
 import org.jcomfy.backend.parallel.ProcessGroupException;
+import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorScope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,6 +95,39 @@ class SeparateJvmRanksTest {
             assertTrue(millis < 6000, "failed after " + millis + " ms with a 1.5 s timeout");
             assertTrue(waiter.awaitLine("failed", Duration.ofSeconds(10)).contains("rank 2 did not arrive at allGather"), waiter.output());
             assertEquals(3, waiter.exitCode(Duration.ofSeconds(10)));
+        }
+    }
+
+    /** Killed while its frames of several megabytes are on the wire: the frame half read is dropped, the loss reported. */
+    @Test
+    void a_rank_killed_in_the_middle_of_a_stream_of_large_all_to_alls_is_named_at_once() throws Exception {
+        Duration timeout = Duration.ofSeconds(20);
+        try (NettyMesh mesh = host(2, timeout); RankJvm victim = new RankJvm(mesh.port(), 1, 2, timeout, "loop")) {
+            ProcessGroup world = mesh.world();
+            victim.awaitLine("looping", Duration.ofSeconds(10));
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            AtomicInteger calls = new AtomicInteger();
+            Thread.ofPlatform().start(() -> {
+                List<Tensor> halves = List.of(FixedSequence.ramp(0, 780, 1536), FixedSequence.ramp(0, 780, 1536));
+                try {
+                    while (true) {
+                        try (TensorScope scope = TensorScope.open()) {
+                            world.allToAll(halves);
+                        }
+                        calls.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            });
+            Thread.sleep(1500);
+            long killed = System.nanoTime();
+            victim.kill();
+            Throwable t = outcome.get(10, TimeUnit.SECONDS);
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killed);
+            assertTrue(t.getMessage().contains("lost rank 1"), t.getMessage());
+            assertTrue(seconds < 5, "rank 0 failed " + seconds + " s after the kill");
+            assertTrue(calls.get() > 0, "the ranks had exchanged some all-to-alls before the kill");
         }
     }
 
