@@ -33,9 +33,9 @@ import org.jcomfy.backend.tensor.Tensor;
  * </pre>
  *
  * The decoder checks the whole header before it waits for the payload, so a frame that lies about
- * its length is refused on its first 36 bytes and never makes the receiver reserve memory: the
- * length must be under the receiver's limit and, for a tensor, equal the shape's element count
- * times four.
+ * its length is refused on its first 36 bytes and never makes the receiver reserve memory (it holds
+ * only the bytes that have come): the length must be under the receiver's limit and, for a tensor,
+ * equal the shape's element count times four.
  */
 final class FrameCodec {
     static final int MAGIC = 0x4A435047;
@@ -43,7 +43,6 @@ final class FrameCodec {
     static final int HEADER_BYTES = 36;
     static final int MAX_DIMS = 8;
     static final byte DTYPE_BYTES = 0, DTYPE_F32 = 1;
-    private static final int GROWTH_BYTES = 64 << 20;
     private static final ValueLayout.OfFloat WIRE_F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private FrameCodec() {}
@@ -84,13 +83,20 @@ final class FrameCodec {
                 .writeLong(group).writeLong(sequence).writeInt(source).writeLong(length);
     }
 
-    /** A tensor frame's payload as a new tensor of the calling thread's scope. */
+    /** A tensor frame's payload as a new tensor of the calling thread's scope, copied straight from the buffers it arrived in. */
     static Tensor toTensor(Frame frame) {
         Tensor t = Tensor.zeros(DType.F32, frame.shape());
         ByteBuf p = frame.payload();
-        if (t.numel() > 0) {
-            MemorySegment wire = MemorySegment.ofBuffer(p.nioBuffer(p.readerIndex(), p.readableBytes()));
-            MemorySegment.copy(wire, WIRE_F32, 0, t.data(), ValueLayout.JAVA_FLOAT_UNALIGNED, 0, t.numel());
+        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+            // The wire order is ours: a byte copy, piece by piece (a float may straddle two pieces).
+            long at = 0;
+            for (java.nio.ByteBuffer piece : p.nioBuffers(p.readerIndex(), p.readableBytes())) {
+                MemorySegment src = MemorySegment.ofBuffer(piece);
+                MemorySegment.copy(src, 0, t.data(), at, src.byteSize());
+                at += src.byteSize();
+            }
+        } else {
+            for (long i = 0, n = t.numel(); i < n; i++) t.data().setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, p.getFloatLE(p.readerIndex() + (int) (4 * i)));
         }
         return t;
     }
@@ -106,6 +112,8 @@ final class FrameCodec {
         Decoder(long maxPayloadBytes) {
             // A frame is one buffer, and Netty indexes buffers with ints.
             this.maxPayloadBytes = Math.min(maxPayloadBytes, Integer.MAX_VALUE - HEADER_BYTES - 8 * MAX_DIMS);
+            // Reads are kept as they came, not merged into one growing buffer: a payload is copied once, into its tensor.
+            setCumulator(COMPOSITE_CUMULATOR);
         }
 
         @Override
@@ -143,17 +151,7 @@ final class FrameCodec {
                     }
                 }
                 long frameBytes = HEADER_BYTES + shapeBytes + length;
-                if (in.readableBytes() < frameBytes) {
-                    // The rest is still on its way. Grow the buffer in proportion to what has come (double it,
-                    // at least 64 MiB) rather than in Netty's 4 MiB steps, each copying what came before; never
-                    // to what the header merely announces, so a peer that lies in a valid-looking header and
-                    // sends nothing more costs at most 64 MiB, not the limit.
-                    long missing = frameBytes - in.readableBytes();
-                    if (in.refCnt() == 1 && in.writableBytes() < Math.min(missing, 1 << 20)) {
-                        in.ensureWritable((int) Math.min(missing, Math.max(in.readableBytes(), GROWTH_BYTES)));
-                    }
-                    return;
-                }
+                if (in.readableBytes() < frameBytes) return;   // the rest is still on its way; it is kept only as it comes
                 long group = in.getLong(at + 8), sequence = in.getLong(at + 16);
                 int source = in.getInt(at + 24);
                 in.skipBytes(HEADER_BYTES + shapeBytes);

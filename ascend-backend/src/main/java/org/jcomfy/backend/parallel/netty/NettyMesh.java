@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -62,8 +63,15 @@ public final class NettyMesh implements AutoCloseable {
     private final Duration timeout, joinTimeout;
     private final long maxPayload;
     private final EventLoopGroup loop;
-    // Pooled: frames of one size come and go every block, and its metrics show what the decoder holds.
-    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    /**
+     * Frames of the same few sizes come and go every block, so they are pooled, in 16 MiB chunks
+     * (Netty's default 4 MiB would leave a DiT shard of 4.8 MB unpooled: a fresh, zeroed allocation
+     * per frame). One pool for every mesh of the JVM; its metrics show what the decoders hold.
+     */
+    static final PooledByteBufAllocator FRAMES = new PooledByteBufAllocator(true, 0, 2, 8192, 11, 256, 64, true);
+    private final ByteBufAllocator alloc = FRAMES;
+    /** Reads of up to 1 MiB (Netty's default stops at 64 KiB): a shard of megabytes arrives in a few reads, not hundreds. */
+    private static final AdaptiveRecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(512, 64 << 10, 1 << 20);
     private final AtomicReferenceArray<Channel> peers;
     private final InetSocketAddress[] advertised;   // rank 0 only: where each rank listens
     private final Inbox inbox;
@@ -195,6 +203,7 @@ public final class NettyMesh implements AutoCloseable {
     private ChannelFuture listen(InetSocketAddress bind) {
         ServerBootstrap b = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true).childOption(ChannelOption.ALLOCATOR, alloc)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -238,7 +247,7 @@ public final class NettyMesh implements AutoCloseable {
 
     private ChannelFuture connect(InetSocketAddress to, int peer) {
         return new Bootstrap().group(loop).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.ALLOCATOR, alloc)
+                .option(ChannelOption.ALLOCATOR, alloc).option(ChannelOption.RCVBUF_ALLOCATOR, READS)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(joinTimeout.toMillis(), Integer.MAX_VALUE))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
