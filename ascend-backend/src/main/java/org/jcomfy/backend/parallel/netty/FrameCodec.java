@@ -58,7 +58,11 @@ final class FrameCodec {
     static ByteBuf encode(ByteBufAllocator alloc, Frame.Kind kind, long group, long sequence, int source, Tensor tensor) {
         long[] shape = tensor.shape();
         long bytes = tensor.numel() * 4;
-        int total = Math.toIntExact(HEADER_BYTES + 8L * shape.length + bytes);
+        if (shape.length > MAX_DIMS || HEADER_BYTES + 8L * shape.length + bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a frame carries at most " + MAX_DIMS + " dimensions and 2 GiB; " + tensor
+                    + " does not fit: send it in parts");
+        }
+        int total = (int) (HEADER_BYTES + 8L * shape.length + bytes);
         ByteBuf buf = alloc.directBuffer(total, total);
         header(buf, kind, DTYPE_F32, shape.length, group, sequence, source, bytes);
         for (long d : shape) buf.writeLong(d);

@@ -277,7 +277,7 @@ public final class NettyMesh implements AutoCloseable {
         if (worldSize != size) return "rank " + peer + " says the world has " + worldSize + " ranks; rank " + rank + " has " + size;
         int lowest = rank == 0 ? 1 : rank + 1;
         if (peer < lowest || peer >= size) return "rank " + peer + " may not connect to rank " + rank + " (expected ranks " + lowest + ".." + (size - 1) + ")";
-        if (ready.isDone()) return "the world of " + size + " is complete";
+        if (ready.isDone()) return "the rendezvous of the world of " + size + " is over";
         if (!peers.compareAndSet(peer, null, ch)) return "rank " + peer + " has already joined";
         if (rank == 0) {
             advertised[peer] = new InetSocketAddress(((InetSocketAddress) ch.remoteAddress()).getAddress(), listenPort);

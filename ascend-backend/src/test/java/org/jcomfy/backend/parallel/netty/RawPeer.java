@@ -45,19 +45,26 @@ final class RawPeer implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads one frame's header and payload; returns {kind, payload as text}. */
-    String[] readFrame() throws IOException {
+    /** One frame as read off the socket, field by field. */
+    record Raw(int version, int kind, int dtype, long group, long sequence, int source, long[] shape, byte[] payload) {}
+
+    /** Reads one frame's header, shape and payload. */
+    Raw read() throws IOException {
         int magic = in.readInt();
         if (magic != 0x4A435047) throw new IOException("bad magic from the rank: " + Integer.toHexString(magic));
-        in.readByte();
-        int kind = in.readByte();
-        in.readByte();
-        int ndim = in.readByte();
-        in.skipNBytes(8 + 8 + 4);
+        int version = in.readByte(), kind = in.readByte(), dtype = in.readByte(), ndim = in.readByte();
+        long group = in.readLong(), sequence = in.readLong();
+        int source = in.readInt();
         long length = in.readLong();
-        in.skipNBytes(8L * ndim);
-        byte[] payload = in.readNBytes((int) length);
-        return new String[] {String.valueOf(kind), new String(payload, StandardCharsets.UTF_8)};
+        long[] shape = new long[ndim];
+        for (int i = 0; i < ndim; i++) shape[i] = in.readLong();
+        return new Raw(version, kind, dtype, group, sequence, source, shape, in.readNBytes((int) length));
+    }
+
+    /** Reads one frame; returns {kind, payload as text}. */
+    String[] readFrame() throws IOException {
+        Raw r = read();
+        return new String[] {String.valueOf(r.kind()), new String(r.payload(), StandardCharsets.UTF_8)};
     }
 
     /** True when the other side closes the connection within the socket's timeout (a read sees end of stream or a reset). */
