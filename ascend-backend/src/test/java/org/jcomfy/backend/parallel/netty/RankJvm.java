@@ -21,13 +21,19 @@ final class RankJvm implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
 
     RankJvm(int port, int rank, int size, Duration timeout, String scenario) throws IOException {
+        this(List.of(), "127.0.0.1", port, rank, size, timeout, scenario);
+    }
+
+    /** A rank whose command starts with {@code prefix} (say, {@code ip netns exec NAME}) and that finds rank 0 at {@code host}. */
+    RankJvm(List<String> prefix, String host, int port, int rank, int size, Duration timeout, String scenario) throws IOException {
         this.rank = rank;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--add-modules", "jdk.incubator.vector",
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                RankProcess.class.getName(), "127.0.0.1", String.valueOf(port), String.valueOf(rank), String.valueOf(size),
-                String.valueOf(timeout.toMillis()), scenario)
-                .redirectErrorStream(true).start();
+                RankProcess.class.getName(), host, String.valueOf(port), String.valueOf(rank), String.valueOf(size),
+                String.valueOf(timeout.toMillis()), scenario));
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread.ofPlatform().daemon().name("rank-" + rank + "-output").start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
