@@ -111,8 +111,12 @@ final class FrameCodec {
      * after a bad header nothing later on the stream can be trusted to start at a frame boundary.
      */
     static final class Decoder extends ByteToMessageDecoder {
+        /** What a connection may send before it is known to be a rank: a hello, a peer table or a rejection. */
+        static final long STRANGER_LIMIT = 64 << 10;
         private final long maxPayloadBytes;
+        private volatile long limit = STRANGER_LIMIT;
 
+        /** @param maxPayloadBytes the limit once {@link #trust} has been called */
         Decoder(long maxPayloadBytes) {
             // A frame is one buffer, and Netty indexes buffers with ints.
             this.maxPayloadBytes = Math.min(maxPayloadBytes, Integer.MAX_VALUE - HEADER_BYTES - 8 * MAX_DIMS);
@@ -120,9 +124,16 @@ final class FrameCodec {
             setCumulator(COMPOSITE_CUMULATOR);
         }
 
+        /** The other end is a rank of this world: from the next frame on, payloads up to the full limit. */
+        void trust() {
+            limit = maxPayloadBytes;
+        }
+
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-            while (in.readableBytes() >= HEADER_BYTES) {
+            // One frame a call: Netty hands it on before the next is read, so a hello that makes the
+            // sender trusted raises the limit for the frame after it, never for the one before.
+            if (in.readableBytes() >= HEADER_BYTES) {
                 int at = in.readerIndex();
                 int magic = in.getInt(at);
                 if (magic != MAGIC) throw new BadFrameException(String.format("bad magic 0x%08X (expected 0x%08X)", magic, MAGIC));
@@ -135,8 +146,9 @@ final class FrameCodec {
                 byte dtype = in.getByte(at + 6);
                 int ndim = in.getByte(at + 7);
                 long length = in.getLong(at + 28);
-                if (length < 0 || length > maxPayloadBytes) {
-                    throw new BadFrameException("payload length " + length + " outside 0.." + maxPayloadBytes + " bytes (" + kind.operation + " frame)");
+                long max = limit;
+                if (length < 0 || length > max) {
+                    throw new BadFrameException("payload length " + length + " outside 0.." + max + " bytes (" + kind.operation + " frame)");
                 }
                 if (kind.carriesTensor() ? dtype != DTYPE_F32 : dtype != DTYPE_BYTES || ndim != 0) {
                     throw new BadFrameException("a " + kind.operation + " frame with dtype " + dtype + " and " + ndim + " dimensions");

@@ -208,7 +208,7 @@ public final class NettyMesh implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         Connection c = new Connection(Connection.UNKNOWN);
-                        ch.pipeline().addLast(new FrameCodec.Decoder(maxPayload), c);
+                        ch.pipeline().addLast(c.decoder, c);
                         // A connection that never says who it is must not linger.
                         ch.eventLoop().schedule(() -> {
                             if (c.peer == Connection.UNKNOWN) ch.close();
@@ -252,7 +252,10 @@ public final class NettyMesh implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FrameCodec.Decoder(maxPayload), new Connection(peer));
+                        Connection c = new Connection(peer);
+                        // A lower rank is one rank 0 vouched for; rank 0 itself is trusted once its table has come.
+                        if (peer != 0) c.decoder.trust();
+                        ch.pipeline().addLast(c.decoder, c);
                     }
                 }).connect(to);
     }
@@ -346,6 +349,7 @@ public final class NettyMesh implements AutoCloseable {
     private final class Connection extends ChannelInboundHandlerAdapter {
         static final int UNKNOWN = -1, REFUSED = -2;
         volatile int peer;   // UNKNOWN until an accepted connection says hello; REFUSED once this side closes it on purpose
+        final FrameCodec.Decoder decoder = new FrameCodec.Decoder(maxPayload);
         private volatile boolean saidGoodbye;
 
         Connection(int peer) {
@@ -373,6 +377,7 @@ public final class NettyMesh implements AutoCloseable {
                         return;
                     }
                     peer = f.source();
+                    decoder.trust();
                     return;
                 }
                 if (f.source() != peer) {
@@ -383,7 +388,10 @@ public final class NettyMesh implements AutoCloseable {
                     case HELLO -> badFrame(ctx, "a second hello");
                     case PEERS -> {
                         if (peer != 0 || rank == 0) badFrame(ctx, "a peer table");
-                        else connectToLowerRanks(f.payload());
+                        else {
+                            decoder.trust();
+                            connectToLowerRanks(f.payload());
+                        }
                     }
                     case REJECT -> ready.completeExceptionally(new ProcessGroupException("rank " + peer + " refused rank " + rank + ": " + f.text()));
                     case FAIL -> inbox.failedElsewhere(new ProcessGroupException(f.text()));

@@ -129,6 +129,20 @@ class BadFrameTest {
         }
     }
 
+    /** Before a connection has said who it is, it may send 64 KiB, not the gigabyte a rank may. */
+    @Test
+    void a_stranger_announcing_a_large_frame_is_refused_on_its_header() throws Exception {
+        try (NettyMesh host = NettyMesh.host(new InetSocketAddress(LOOPBACK, 0), 2, OPTIONS.withMaxPayloadBytes(1L << 30));
+             RawPeer stranger = new RawPeer(host.port())) {
+            long before = NettyMesh.FRAMES.metric().usedDirectMemory();
+            stranger.header(MAGIC, 1, 1, 0, 0, 0, 0, 1, 100L << 20);   // a "hello" of 100 MiB
+            stranger.out.write(new byte[256 << 10]);
+            stranger.out.flush();
+            assertTrue(stranger.closedByPeer(), "refused on the header");
+            assertTrue(NettyMesh.FRAMES.metric().usedDirectMemory() - before < 32L << 20, "nothing near the announced size was held");
+        }
+    }
+
     @Test
     void a_hello_for_another_world_size_or_a_taken_rank_is_answered_with_a_rejection() throws Exception {
         try (NettyMesh host = NettyMesh.host(new InetSocketAddress(LOOPBACK, 0), 3, OPTIONS)) {
