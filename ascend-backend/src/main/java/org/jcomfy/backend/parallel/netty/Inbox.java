@@ -32,6 +32,7 @@ final class Inbox {
     private final Map<Stream, ArrayDeque<Frame>> messages = new HashMap<>();
     private final Map<Integer, String> departed = new HashMap<>();
     private ProcessGroupException failure;
+    private ProcessGroupException pending;   // a first failure not yet passed on (set under the lock, reported outside it)
     private boolean closed;
 
     private record Slot(long group, long sequence, int source) {}
@@ -172,8 +173,6 @@ final class Inbox {
             lock.unlock();
         }
     }
-
-    private ProcessGroupException pending;   // a first failure not yet passed on (set under the lock, reported outside it)
 
     private ProcessGroupException failLocked(ProcessGroupException e) {
         if (failure == null) {
