@@ -125,4 +125,22 @@ class ParallelPlanTest {
             assertEquals("MODEL", info.at("/output/0").asText());
         }
     }
+
+    @Test
+    void the_ranks_route_lists_the_in_process_ranks_a_plan_can_use() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            for (String path : List.of("/api/jcomfy/ranks", "/jcomfy/ranks")) {
+                JsonNode ranks = server.getJson(path);
+                assertEquals(8, ranks.get("max_world").asInt(), ranks.toString());
+                assertEquals("in-process", ranks.at("/sources/local/kind").asText());
+                assertEquals(8, ranks.get("ranks").size());
+                for (int r = 0; r < 8; r++) {
+                    JsonNode rank = ranks.get("ranks").get(r);
+                    assertEquals(r, rank.get("rank").asInt());
+                    assertEquals("local", rank.get("source").asText());
+                    assertEquals(server.environment.device().id().toString(), rank.get("device").asText());
+                }
+            }
+        }
+    }
 }
