@@ -74,13 +74,17 @@ class InProcessRanksTest {
 
     /** Samples 3 euler steps at cfg 3 under {@code plan} and {@code cache}, recording every rank's forward in {@code seen}. */
     private static float[] sample(ParallelPlan plan, CachePolicy cache, List<Seen> seen) {
+        return sample(plan, cache, seen, "euler");
+    }
+
+    private static float[] sample(ParallelPlan plan, CachePolicy cache, List<Seen> seen, String sampler) {
         WanModel model = dit.model();
         RankForward<Tensor> forward = (x, timestep, context, call, sequence) -> {
             seen.add(new Seen(Thread.currentThread().getName(), call.branch(), call.step(), sequence.toString(), call.run()));
             return model.forward(x, new double[] {timestep}, context, null, cache.blockLoop(call), sequence, ActivationRecorder.NONE);
         };
         VelocityModel<Tensor> velocity = InProcessRanks.velocity(plan, forward, negative, true);
-        KSamplerSettings settings = KSamplerSettings.ksampler(3, 3, 3.0, "euler", "simple", 1.0);
+        KSamplerSettings settings = KSamplerSettings.ksampler(3, 3, 3.0, sampler, "simple", 1.0);
         return KSamplerRun.run(velocity, FlowModelSampling.wanDefault(), LatentFormat.identity(16), latent, null, positive, negative,
                 settings, null, cache).toFloatArray();
     }
@@ -110,6 +114,21 @@ class InProcessRanksTest {
             assertTrue(runs(cond).contains(sampler) && runs(uncond).contains(sampler), "each group's first rank keeps the sampler's run");
         }
         assertEquals(3, runs(seen).size(), "the sampler's run and one of its own for ranks 1 and 3, the same every step");
+    }
+
+    /** Heun evaluates each branch twice per step but the last: each uncond evaluation is still paired with its cond one. */
+    @Test
+    void the_second_evaluations_of_a_two_stage_sampler_are_paired_too() {
+        float[] one = sample(ParallelPlan.SINGLE, CachePolicy.NONE, new ArrayList<>(), "heun");
+        List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
+        float[] four = sample(new ParallelPlan(2, 1, true, ParallelPlan.LOCAL), CachePolicy.NONE, seen, "heun");
+        assertTrue(TensorMetrics.relativeL2(four, one) <= 1e-5, "as one rank");
+        assertEquals(5 * 4, seen.size(), "2 + 2 + 1 evaluations per branch, each one forward on 4 ranks");
+        // An uncond evaluation run alone would be on a world of two, threads rank-0 and rank-1.
+        for (Seen s : seen) {
+            Set<String> group = s.branch() == GuidanceBranch.COND ? Set.of("rank-0", "rank-1") : Set.of("rank-2", "rank-3");
+            assertTrue(group.contains(s.thread()), "every evaluation ran in a pair: " + s);
+        }
     }
 
     @Test

@@ -75,7 +75,11 @@ class ParallelSamplingTest {
 
     /** KSampler, euler / simple, 4 steps, on an empty latent of {@code shape}. */
     private static float[] sample(DiffusionModel model, double cfg, long[] shape) {
-        Map<String, Object> in = Map.of("model", model, "seed", 7L, "steps", 4, "cfg", cfg, "sampler_name", "euler",
+        return sample(model, cfg, shape, "euler");
+    }
+
+    private static float[] sample(DiffusionModel model, double cfg, long[] shape, String sampler) {
+        Map<String, Object> in = Map.of("model", model, "seed", 7L, "steps", 4, "cfg", cfg, "sampler_name", sampler,
                 "scheduler", "simple", "positive", positive, "negative", negative,
                 "latent_image", Latent.of(Tensor.zeros(DType.F32, shape)), "denoise", 1.0);
         return ((Latent) new KSampler().execute(new NodeInputs(in), ctx).results().get(0)).samples().toFloatArray();
@@ -104,6 +108,15 @@ class ParallelSamplingTest {
             assertExact("cfg parallel", single, sample(planned(demo, 1, 1, true), 3.0, shape));
             assertExact("cfg parallel x ulysses 2", single, sample(planned(demo, 2, 1, true), 3.0, shape));
             assertExact("cfg parallel x ring 2", single, sample(planned(demo, 1, 2, true), 3.0, shape));
+        }
+    }
+
+    /** Two-stage and ancestral samplers call each branch twice per step (the second call numbered 1): the pairs still match. */
+    @Test
+    void cfg_parallel_pairs_the_second_evaluations_of_two_stage_samplers() {
+        for (String sampler : List.of("heun", "dpmpp_2s_ancestral")) {
+            assertExact(sampler + " with cfg parallel x ring 2", sample(demo, 3.0, EVEN, sampler),
+                    sample(planned(demo, 1, 2, true), 3.0, EVEN, sampler));
         }
     }
 
