@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A ParallelPlan MODEL through the real KSampler node on the demo DiT (2 heads, 4 blocks): every
  * plan, CFG parallel included, and every cache on top of a plan, samples within relative L2 1e-5
- * of the same MODEL on one rank; token counts of 8 (divides every plan) and 9 (padded everywhere).
+ * of the same MODEL on one rank (and a cache's report counts the same reuse); token counts of 8 (divides every plan) and 9 (padded everywhere).
  */
 @Timeout(120)   // a hang guard; each test takes a few seconds
 class ParallelSamplingTest {
@@ -141,12 +141,28 @@ class ParallelSamplingTest {
                 new EasyCache(3.0, 0.0, 1.0), new LazyCache(3.0, 0.0, 1.0))) {
             DiffusionModel cached = demo.withCache(cache);
             float[] cacheOnly = sample(cached, 3.0, ODD);
+            String counted = lastCacheCounts();
             assertTrue(TensorMetrics.relativeL2(cacheOnly, uncached) > 1e-4, cache + " reuses");
             for (int[] plan : new int[][] {{2, 1, 0}, {1, 2, 0}, {2, 1, 1}}) {
                 DiffusionModel both = planned(cached, plan[0], plan[1], plan[2] == 1);
                 assertExact(cache + " with " + both.options().parallel(), cacheOnly, sample(both, 3.0, ODD));
+                assertEquals(counted, lastCacheCounts(), cache + " with " + both.options().parallel() + ": the report's counts");
             }
         }
+    }
+
+    /** The last {@code jcomfy.cache_report}'s counts per branch, without its timings. */
+    private static String lastCacheCounts() {
+        Map<String, Object> report = null;
+        for (Map.Entry<String, Map<String, Object>> e : ctx.events) if (e.getKey().equals("jcomfy.cache_report")) report = e.getValue();
+        assertTrue(report != null, "a cache report");
+        StringBuilder out = new StringBuilder();
+        ((Map<?, ?>) report.get("branches")).forEach((branch, counts) -> {
+            Map<?, ?> c = (Map<?, ?>) counts;
+            out.append(branch).append(": ").append(c.get("steps_computed")).append(" computed, ").append(c.get("steps_reused"))
+                    .append(" reused, blocks ").append(c.get("blocks_computed")).append("/").append(c.get("blocks_reused")).append("; ");
+        });
+        return out.toString();
     }
 
     /**
