@@ -47,6 +47,8 @@ public final class ParallelPlanNode implements Node {
     @Override
     public String validateInputs(NodeInputs in, NodeEnvironment environment) {
         if (!in.has("ulysses_size") || !in.has("ring_size") || !in.has("cfg_parallel") || !in.has("ranks")) return null;
+        // Sizes below 1 and unknown sources are the declared min and combo checks' to report.
+        if (in.getLong("ulysses_size") < 1 || in.getLong("ring_size") < 1 || !ParallelPlan.LOCAL.equals(in.getString("ranks"))) return null;
         return plan(in).worldProblem();
     }
 

@@ -94,6 +94,18 @@ class ParallelPlanTest {
         }
     }
 
+    @Test
+    void a_size_below_1_and_an_unknown_rank_source_are_comfyuis_declared_errors() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            ObjectNode prompt = prompt(server, 0, 1, false, true);
+            ((ObjectNode) prompt.get("900").get("inputs")).put("ranks", "workers");
+            JsonNode refused = server.refused(prompt.toString());
+            List<String> types = new java.util.ArrayList<>();
+            refused.at("/node_errors/900/errors").forEach(e -> types.add(e.get("type").asText() + " " + e.at("/extra_info/input_name").asText()));
+            assertEquals(List.of("value_smaller_than_min ulysses_size", "value_not_in_list ranks"), types, refused.toString());
+        }
+    }
+
     /** The head count is the model's, known only when the node runs: an execution error of the node, naming the count. */
     @Test
     void a_ulysses_size_that_does_not_divide_the_heads_fails_the_node_with_the_models_head_count() throws Exception {
