@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.tensor.TensorMetrics;
+import org.jcomfy.nodes.api.NodeRegistry;
+import org.jcomfy.nodes.demo.DemoModels;
+import org.jcomfy.nodes.workflow.UiWorkflowConverter;
+import org.jcomfy.server.http.Json;
 import org.jcomfy.server.TestServer;
 import org.jcomfy.server.TestWebSocket;
 import org.junit.jupiter.api.Test;
@@ -153,6 +157,28 @@ class ParallelPlanTest {
                     assertEquals(server.environment.device().id().toString(), rank.get("device").asText());
                 }
             }
+        }
+    }
+
+    /** The saved demo workflow with a ParallelPlan (Ulysses 2 x CFG parallel on the demo DiT's 2 heads), as the frontend would load it. */
+    @Test
+    void the_saved_parallel_demo_workflow_converts_with_its_widgets_and_runs() throws Exception {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("demo")) {
+            ws.awaitType("status");
+            DemoModels.ensure(server.base.resolve("models"), System.out);
+            JsonNode workflow = Json.MAPPER.readTree(Path.of(System.getProperty("jcomfy.testdata")).resolveSibling("workflows")
+                    .resolve("text_to_video_demo_parallel.json").toFile());
+            ObjectNode prompt = new UiWorkflowConverter(NodeRegistry.load()).convert(workflow);
+            JsonNode plan = prompt.get("49");
+            assertEquals("ParallelPlan", plan.get("class_type").asText());
+            assertEquals("{\"ulysses_size\":2,\"ring_size\":1,\"cfg_parallel\":true,\"ranks\":\"local\",\"model\":[\"48\",0]}",
+                    plan.get("inputs").toString());
+            assertEquals("49", prompt.at("/3/inputs/model/0").asText(), "KSampler takes the planned MODEL");
+            ((ObjectNode) prompt.get("40").get("inputs")).put("width", 32).put("height", 32).put("length", 5);
+            ((ObjectNode) prompt.get("3").get("inputs")).put("steps", 2);
+            String id = server.submit(prompt.toString(), "demo");
+            List<JsonNode> events = ws.untilDone(id);
+            assertTrue(TestWebSocket.types(events).contains("execution_success"), events.toString());
         }
     }
 }
