@@ -1,5 +1,6 @@
 package org.jcomfy.nodes.models.parallel;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jcomfy.backend.parallel.LocalProcessGroup;
@@ -42,6 +43,14 @@ import org.jcomfy.nodes.sampling.VelocityModel;
  * <p>Not thread-safe, like the run it serves: one instance per sampling.
  */
 public final class InProcessRanks<C> implements VelocityModel<C> {
+    /**
+     * How long a rank waits for the others at a collective. In-process ranks that fail throw, and
+     * their failure reaches the others at once, so the timeout only guards against a hang; it is
+     * long because ranks sharing one CPU's thread pool can fall behind one another by a whole
+     * kernel (a large model's GEMM takes seconds on a CPU), which is slowness, not a fault.
+     */
+    static final Duration COLLECTIVE_TIMEOUT = Duration.ofMinutes(10);
+
     private final ParallelPlan plan;
     private final RankForward<C> forward;
     private final C negative;
@@ -100,7 +109,7 @@ public final class InProcessRanks<C> implements VelocityModel<C> {
     private List<Tensor> onGroups(int firstGroup, List<Task<C>> tasks) {
         int s = plan.sequenceSize();
         DenoisingRun[] runs = rankRuns(tasks.getFirst().call().run());
-        List<Tensor> byRank = LocalProcessGroup.run(tasks.size() * s, world -> {
+        List<Tensor> byRank = LocalProcessGroup.run(tasks.size() * s, COLLECTIVE_TIMEOUT, world -> {
             int taskIndex = world.rank() / s;
             ProcessGroup group = tasks.size() == 1 ? world : world.split(taskIndex, world.rank());
             SequenceParallel sequence = s == 1 ? SequenceParallel.NONE : UspParallel.mesh(group, plan.ulyssesSize());
