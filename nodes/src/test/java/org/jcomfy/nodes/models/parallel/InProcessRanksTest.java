@@ -1,6 +1,7 @@
 package org.jcomfy.nodes.models.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -13,12 +14,14 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.jcomfy.backend.device.Devices;
 import org.jcomfy.backend.kernels.Kernels;
+import org.jcomfy.backend.parallel.ProcessGroupException;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorMetrics;
 import org.jcomfy.nodes.acceleration.CachePolicy;
 import org.jcomfy.nodes.demo.DemoDitWeights;
 import org.jcomfy.nodes.models.ActivationRecorder;
+import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.nodes.models.DenoisingRun;
 import org.jcomfy.nodes.models.GuidanceBranch;
 import org.jcomfy.nodes.models.ModelCall;
@@ -87,6 +90,24 @@ class InProcessRanksTest {
         KSamplerSettings settings = KSamplerSettings.ksampler(3, 3, 3.0, sampler, "simple", 1.0);
         return KSamplerRun.run(velocity, FlowModelSampling.wanDefault(), LatentFormat.identity(16), latent, null, positive, negative,
                 settings, null, cache).toFloatArray();
+    }
+
+    /** A rank whose forward throws fails the whole sampling with its name, within the step; the next sampling runs as usual. */
+    @Test
+    void a_rank_failing_mid_sampling_fails_it_naming_the_rank_and_the_next_sampling_is_unaffected() {
+        WanModel model = dit.model();
+        ParallelPlan plan = new ParallelPlan(1, 2, true, ParallelPlan.LOCAL);
+        RankForward<Tensor> failing = (x, timestep, context, call, sequence) -> {
+            if (call.step() == 1 && Thread.currentThread().getName().equals("rank-3")) throw new IllegalStateException("device lost");
+            return model.forward(x, new double[] {timestep}, context, null, BlockLoop.EVERY_BLOCK, sequence, ActivationRecorder.NONE);
+        };
+        KSamplerSettings settings = KSamplerSettings.ksampler(3, 3, 3.0, "euler", "simple", 1.0);
+        ProcessGroupException e = assertThrows(ProcessGroupException.class, () -> KSamplerRun.run(
+                InProcessRanks.velocity(plan, failing, negative, true), FlowModelSampling.wanDefault(), LatentFormat.identity(16), latent,
+                null, positive, negative, settings, null));
+        assertTrue(e.getMessage().startsWith("rank 3 failed: java.lang.IllegalStateException: device lost"), e.getMessage());
+        float[] one = sample(ParallelPlan.SINGLE, CachePolicy.NONE, new ArrayList<>());
+        assertTrue(TensorMetrics.relativeL2(sample(plan, CachePolicy.NONE, new ArrayList<>()), one) <= 1e-5);
     }
 
     private static List<Seen> ofStep(List<Seen> seen, int step, GuidanceBranch branch) {
