@@ -104,7 +104,9 @@ public final class InProcessRanks<C> implements VelocityModel<C> {
     /**
      * Runs {@code tasks.get(i)} on guidance group {@code firstGroup + i}, all at once, and returns
      * each task's velocity. World rank {@code i·s + j} of the ranks started is rank j of task i's
-     * group; the groups are cut from one world, so a failing rank fails them all.
+     * group; the groups are cut from one world, so a failing rank fails them all. (Errors name the
+     * rank in that world: the plan's rank for a pair or the first group, plan rank {@code s + j}
+     * is rank j when the uncond group runs alone.)
      */
     private List<Tensor> onGroups(int firstGroup, List<Task<C>> tasks) {
         int s = plan.sequenceSize();
