@@ -110,6 +110,10 @@ public final class InProcessRanks<C> implements VelocityModel<C> {
      */
     private List<Tensor> onGroups(int firstGroup, List<Task<C>> tasks) {
         int s = plan.sequenceSize();
+        if (tasks.size() * s == 1) {   // CFG parallel alone at cfg 1: one rank, this thread
+            Task<C> task = tasks.getFirst();
+            return List.of(forward.forward(task.x(), task.timestep(), task.conditioning(), task.call(), SequenceParallel.NONE));
+        }
         DenoisingRun[] runs = rankRuns(tasks.getFirst().call().run());
         List<Tensor> byRank = LocalProcessGroup.run(tasks.size() * s, COLLECTIVE_TIMEOUT, world -> {
             int taskIndex = world.rank() / s;

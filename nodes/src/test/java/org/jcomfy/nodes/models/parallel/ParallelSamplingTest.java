@@ -126,6 +126,7 @@ class ParallelSamplingTest {
     void cfg_parallel_with_cfg_1_runs_the_cond_branch_on_the_first_group() {
         float[] single = sample(demo, 1.0, EVEN);
         assertExact("cfg 1 with cfg parallel x ulysses 2", single, sample(planned(demo, 2, 1, true), 1.0, EVEN));
+        assertExact("cfg 1 with cfg parallel alone", single, sample(planned(demo, 1, 1, true), 1.0, EVEN));
     }
 
     /**
