@@ -14,6 +14,7 @@ import org.jcomfy.server.routes.InternalController;
 import org.jcomfy.server.routes.LoadedModelsController;
 import org.jcomfy.server.routes.ModelsController;
 import org.jcomfy.server.routes.ObjectInfoController;
+import org.jcomfy.server.routes.RanksController;
 import org.jcomfy.server.routes.SettingsController;
 import org.jcomfy.server.routes.SystemController;
 import org.jcomfy.server.routes.UploadController;
@@ -57,6 +58,7 @@ public final class Routes {
             new Route(GET, "/global_subgraphs/{id}", SystemController::globalSubgraph),
             new Route(GET, "/node_replacements", SystemController::nodeReplacements),
             new Route(GET, "/workflow_templates", SystemController::workflowTemplates),
+            new Route(GET, "/jcomfy/ranks", RanksController::ranks),
             new Route(GET, "/embeddings", ModelsController::embeddings),
             new Route(GET, "/models", ModelsController::folders),
             new Route(GET, "/models/{folder}", ModelsController::files),

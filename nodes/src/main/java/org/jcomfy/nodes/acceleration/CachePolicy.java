@@ -13,6 +13,12 @@ import org.jcomfy.nodes.sampling.Denoiser;
  * a method whose default does nothing. Its state across steps lives in the
  * {@link DenoisingRun} (one per guidance branch), never in the policy, so a MODEL carrying a
  * policy can be shared by prompts running one after another.
+ *
+ * <p>Under a parallel plan ({@code org.jcomfy.nodes.models.parallel.InProcessRanks}) the first two
+ * levels run once, on the sampler's thread, before the forward; {@link #blockLoop} runs on every
+ * rank, with a {@link ModelCall} whose run is the rank's own (it holds that rank's shard of what
+ * the loop stores). A block loop must therefore decide only from what every rank sees alike (the
+ * step, the timestep embedding), so that all ranks take the same decision at every call.
  */
 public interface CachePolicy {
     /** No cache. */

@@ -14,9 +14,13 @@ import org.jcomfy.backend.attention.AttentionChoice;
 import org.jcomfy.backend.attention.AttentionSelector;
 import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.nodes.models.ForwardPlan;
+import org.jcomfy.nodes.models.parallel.InProcessRanks;
+import org.jcomfy.nodes.models.parallel.ParallelPlan;
+import org.jcomfy.nodes.models.parallel.RankForward;
 import org.jcomfy.nodes.api.ExecutionContext;
 import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.latent.LatentPreview;
+import org.jcomfy.nodes.sampling.Cfg;
 import org.jcomfy.nodes.sampling.FlowModelSampling;
 import org.jcomfy.nodes.sampling.KSamplerRun;
 import org.jcomfy.nodes.sampling.KSamplerSettings;
@@ -55,13 +59,17 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         FlowModelSampling sampling = FlowModelSampling.withShift(model.shift());
         DenoisingRun[] run = new DenoisingRun[1];
         AttentionSelector selector = selector();
-        VelocityModel<Conditioning> velocity = (x, timestep, cond, call) -> {
-            context.checkInterrupted();
-            run[0] = call.run();
+        RankForward<Conditioning> forward = (x, timestep, cond, call, sequence) -> {
             // A cache keeps one state per guidance branch: a branch of several conds (averaged
             // below) would mix theirs, so it runs uncached.
             BlockLoop loop = cond.entries().size() == 1 ? model.options().cache().blockLoop(call) : BlockLoop.EVERY_BLOCK;
-            return predict(x, timestep, cond, new ForwardPlan(loop, selector));
+            return predict(x, timestep, cond, new ForwardPlan(loop, selector, sequence));
+        };
+        VelocityModel<Conditioning> onRanks = InProcessRanks.velocity(model.options().parallel(), forward, negative, guided());
+        VelocityModel<Conditioning> velocity = (x, timestep, cond, call) -> {
+            context.checkInterrupted();
+            run[0] = call.run();
+            return onRanks.velocity(x, timestep, cond, call);
         };
         boolean previews = !"none".equals(context.previewMethod());
         StepCallback onStep = (step, total, x, denoised) -> {
@@ -77,6 +85,20 @@ record SamplingRun(DiffusionModel model, Conditioning positive, Conditioning neg
         reportCache(context, run[0]);
         reportAttention(context, made);
         return latent.withSamples(out);
+    }
+
+    /**
+     * Whether the sampler evaluates the uncond branch; with cfg 1 it does not, and a plan's
+     * cfg_parallel runs the cond branch on the first rank group alone (said once in the log).
+     */
+    private boolean guided() {
+        boolean guided = !Cfg.skipsUncond(settings.cfg());
+        ParallelPlan plan = model.options().parallel();
+        if (!guided && plan.cfgParallel()) {
+            LOG.log(System.Logger.Level.WARNING, "cfg " + settings.cfg() + " has no uncond branch: cfg_parallel has nothing to split, "
+                    + "so each step runs on the first " + plan.sequenceSize() + " of the plan's " + plan.world() + " ranks");
+        }
+        return guided;
     }
 
     /** The MODEL's own attention selector (AttentionSelect), or null for the device's default. */

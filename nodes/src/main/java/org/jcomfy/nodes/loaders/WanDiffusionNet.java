@@ -42,6 +42,9 @@ final class WanDiffusionNet implements DiffusionNet {
     public int blockCount() { return model.config().numLayers(); }
 
     @Override
+    public int heads() { return model.config().numHeads(); }
+
+    @Override
     public Tensor forward(Tensor x, double[] timesteps, Tensor context, Map<String, Object> extras, ForwardPlan plan) {
         // A model with its own attention runs the shared weights on the device kernels with that
         // one kernel replaced; other MODELs on the same weights keep the device's.

@@ -15,7 +15,9 @@ import org.jcomfy.nodes.sampling.FlowModelSampling;
  * <p>The sampler tells the run where it is by reporting each finished step ({@link #stepDone});
  * every model call in between belongs to the current step, and the second and later calls of a
  * branch within one step (two-stage samplers) are numbered as such ({@link ModelCall#evaluation}).
- * Not thread-safe: a run belongs to the sampling thread.
+ * Not thread-safe: a run belongs to the sampling thread, with one exception: the two branches'
+ * states may be used from two threads at once (CFG parallel evaluates the branches side by side),
+ * since each branch has its own map, made with the run.
  */
 public final class DenoisingRun {
     private final float[] sigmas;
@@ -32,6 +34,7 @@ public final class DenoisingRun {
     public DenoisingRun(float[] sigmas, FlowModelSampling modelSampling) {
         this.sigmas = sigmas.clone();
         this.modelSampling = modelSampling;
+        for (GuidanceBranch b : GuidanceBranch.values()) state.put(b, new HashMap<>());
     }
 
     public FlowModelSampling modelSampling() { return modelSampling; }
@@ -80,6 +83,6 @@ public final class DenoisingRun {
     /** {@code owner}'s state for {@code branch}, made by {@code fresh} on first use. */
     @SuppressWarnings("unchecked")
     public <T> T state(GuidanceBranch branch, Object owner, Supplier<T> fresh) {
-        return (T) state.computeIfAbsent(branch, b -> new HashMap<>()).computeIfAbsent(owner, o -> fresh.get());
+        return (T) state.get(branch).computeIfAbsent(owner, o -> fresh.get());
     }
 }

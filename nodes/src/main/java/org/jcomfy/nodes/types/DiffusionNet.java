@@ -16,6 +16,9 @@ public interface DiffusionNet {
     /** Number of transformer blocks (what a DiT cache's block range refers to). */
     int blockCount();
 
+    /** Attention heads per block (what a Ulysses split divides). */
+    int heads();
+
     /**
      * The velocity {@code v} for {@code x [B, C, T, h, w]} (model space) at per-sample model
      * timesteps {@code σ·1000}, with text context {@code [B, L, textDim]}. {@code extras} carries

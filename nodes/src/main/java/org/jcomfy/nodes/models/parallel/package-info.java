@@ -6,5 +6,11 @@
  * rotation of keys and values with log-sum-exp merging. The model's forward only asks its
  * {@link org.jcomfy.nodes.models.SequenceShard} at four places (after the patch embedding, RoPE,
  * self-attention, before the head); nothing here knows Wan.
+ *
+ * <p>{@link org.jcomfy.nodes.models.parallel.ParallelPlan} is the MODEL option a ParallelPlan
+ * node sets, and {@link org.jcomfy.nodes.models.parallel.InProcessRanks} runs a sampler's model
+ * calls under it on in-process ranks (threads of this JVM): the USP mesh per rank, and with CFG
+ * parallel a step's cond and uncond branches on two rank groups at once;
+ * {@link org.jcomfy.nodes.models.parallel.RankForward} is what one rank computes.
  */
 package org.jcomfy.nodes.models.parallel;
