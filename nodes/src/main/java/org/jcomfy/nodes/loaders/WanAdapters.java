@@ -1,5 +1,6 @@
 package org.jcomfy.nodes.loaders;
 
+import java.util.List;
 import org.jcomfy.backend.device.Device;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.nodes.models.wan.dit.WanDit;
@@ -17,7 +18,9 @@ final class WanAdapters {
     private WanAdapters() {}
 
     static DiffusionNet loadDiffusionNet(ModelFile file, String weightDtype, Device device) {
-        return new WanDiffusionNet(WanDit.load(file.path(), device.kernels(), matrixDtype(weightDtype)).model(), device.kernels(), file);
+        WanDit.Loaded loaded = WanDit.load(file.path(), device.kernels(), matrixDtype(weightDtype));
+        return new WanDiffusionNet(loaded.model(), device.kernels(), file, loaded.source(),
+                file.label() + "|" + weightDtype, List.of());
     }
 
     /**

@@ -1,0 +1,44 @@
+package org.jcomfy.nodes.loaders;
+
+import org.jcomfy.nodes.api.ExecutionContext;
+import org.jcomfy.nodes.api.Node;
+import org.jcomfy.nodes.api.NodeEnvironment;
+import org.jcomfy.nodes.api.NodeInputs;
+import org.jcomfy.nodes.api.NodeOutput;
+import org.jcomfy.nodes.api.NodeSchema;
+import org.jcomfy.nodes.api.OutputSpec;
+import org.jcomfy.nodes.types.DiffusionModel;
+
+/**
+ * LoraLoaderModelOnly: a LoRA from {@code models/loras} on the diffusion model only (the Wan 2.2
+ * lightx2v templates). Strength 0 returns the MODEL unchanged, as in ComfyUI.
+ */
+public final class LoraLoaderModelOnly implements Node {
+    private static final NodeSchema SCHEMA = NodeSchema.builder("LoraLoaderModelOnly")
+            .displayName("LoraLoaderModelOnly")
+            .category("loaders")
+            .description(LoraLoader.DESCRIPTION)
+            .socketInput("model", "MODEL")
+            .modelFileInput("lora_name", "loras")
+            .floatInput("strength_model", 1.0, -100.0, 100.0, 0.01)
+            .output(new OutputSpec("MODEL", "MODEL", false, "The modified diffusion model."))
+            .build();
+
+    @Override public NodeSchema schema() { return SCHEMA; }
+
+    @Override
+    public NodeOutput execute(NodeInputs in, ExecutionContext context) throws Exception {
+        DiffusionModel model = in.get("model", DiffusionModel.class);
+        double strength = in.getDouble("strength_model");
+        if (strength == 0) return NodeOutput.of(model);
+        LoraModels.Result r = LoraModels.withLora(context, model, in.getString("lora_name"), strength);
+        var report = LoraModels.report(r.match());
+        return report == null ? NodeOutput.of(r.model()) : NodeOutput.ui(report, r.model());
+    }
+
+    /** Re-runs when the LoRA file changes on disk (see {@link ModelLoaders#fingerprint}). */
+    @Override
+    public Object fingerprint(NodeInputs constants, NodeEnvironment environment) throws Exception {
+        return ModelLoaders.fingerprint(environment, "loras", constants.getString("lora_name"));
+    }
+}

@@ -1,0 +1,139 @@
+package org.jcomfy.nodes.lora;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jcomfy.backend.io.SafeTensorsFile;
+import org.jcomfy.backend.tensor.Tensor;
+
+/**
+ * A LoRA file's tensors grouped by the module they change. A key is a module name plus one of
+ * the suffixes Wan LoRAs ship with: {@code .lora_up.weight} / {@code .lora_down.weight}
+ * (ComfyUI, kohya), {@code .lora_B.weight} / {@code .lora_A.weight} and bare {@code .lora_B} /
+ * {@code .lora_A} (diffusers / PEFT), {@code .alpha}, and the full-weight {@code .diff} and
+ * {@code .diff_b} (bias). Keys of other adapter kinds (LoHa, LoKr, DoRA scales, ...) are kept as
+ * {@link #unknownKeys} so they are reported, never dropped silently. The tensors are copied out of
+ * the file, which is closed when reading ends.
+ *
+ * @param origin      the file, for messages
+ * @param modules     module name as written in the file → its parts
+ * @param unknownKeys keys with no suffix this reader knows
+ */
+public record LoraFile(String origin, Map<String, Parts> modules, List<String> unknownKeys) {
+
+    /** What a file holds for one module; any part may be null. */
+    public static final class Parts {
+        Tensor up, down, diff, diffBias;
+        Float alpha;
+        final Map<String, String> keys = new LinkedHashMap<>(); // part → file key, for reports
+
+        public Tensor up() { return up; }
+        public Tensor down() { return down; }
+        public Float alpha() { return alpha; }
+        public Tensor diff() { return diff; }
+        public Tensor diffBias() { return diffBias; }
+    }
+
+    /** Suffix → part, longest first so {@code .lora_B.weight} is not read as {@code .lora_B}. */
+    private static final List<String[]> SUFFIXES = List.of(
+            new String[] {".lora_up.weight", "up"}, new String[] {".lora_down.weight", "down"},
+            new String[] {".lora_B.weight", "up"}, new String[] {".lora_A.weight", "down"},
+            new String[] {".lora_B", "up"}, new String[] {".lora_A", "down"},
+            new String[] {".alpha", "alpha"}, new String[] {".diff_b", "diff_b"}, new String[] {".diff", "diff"});
+
+    /** Reads {@code path}; {@code origin} names it in reports (the name the user chose, not the server's path). */
+    public static LoraFile read(Path path, String origin) {
+        try (SafeTensorsFile file = SafeTensorsFile.open(path)) {
+            Map<String, Parts> modules = new LinkedHashMap<>();
+            List<String> unknown = new ArrayList<>();
+            for (String key : file.names()) {
+                String[] suffix = SUFFIXES.stream().filter(s -> key.endsWith(s[0])).findFirst().orElse(null);
+                if (suffix == null) {
+                    unknown.add(key);
+                    continue;
+                }
+                String module = normalise(key.substring(0, key.length() - suffix[0].length()));
+                Parts parts = modules.computeIfAbsent(module, m -> new Parts());
+                Tensor t = file.tensor(key);
+                parts.keys.put(suffix[1], key);
+                switch (suffix[1]) {
+                    case "up" -> parts.up = t.copy();
+                    case "down" -> parts.down = t.copy();
+                    case "alpha" -> parts.alpha = t.getFloat(0);
+                    case "diff" -> parts.diff = t.copy();
+                    default -> parts.diffBias = t.copy();
+                }
+            }
+            return new LoraFile(origin, modules, List.copyOf(unknown));
+        }
+    }
+
+    /** Wan "Fun" LoRAs write {@code lora_unet__blocks_...} (ComfyUI's {@code convert_lora_wan_fun}). */
+    private static String normalise(String module) {
+        return module.startsWith("lora_unet__") ? "lora_unet_" + module.substring("lora_unet__".length()) : module;
+    }
+
+    /**
+     * The patches this file makes to a model whose tensors are {@code model} (model-relative keys),
+     * and every key it cannot apply with the reason: no such module, a missing half of a low-rank
+     * pair, shapes that do not fit the tensor, or an adapter kind not supported.
+     */
+    public LoraMatch match(Map<String, Tensor> model) {
+        Map<String, String> index = LoraKeys.index(model.keySet());
+        List<LoraPatch> patches = new ArrayList<>();
+        List<String> notLoaded = new ArrayList<>();
+        for (String key : unknownKeys) notLoaded.add(key + " (not a LoRA, diff or alpha key jcomfy applies)");
+        modules.forEach((name, parts) -> {
+            String module = index.get(name);
+            if (module == null) {
+                parts.keys.values().forEach(k -> notLoaded.add(k + " (no such module in the model)"));
+                return;
+            }
+            String weightKey = model.containsKey(module + ".weight") ? module + ".weight" : module;
+            if (parts.up != null || parts.down != null) {
+                String problem = parts.up == null || parts.down == null ? "a LoRA pair needs both up and down"
+                        : lowRankProblem(parts.up, parts.down, model.get(weightKey));
+                if (problem == null) patches.add(new LoraPatch.LowRank(weightKey, parts.up, parts.down, parts.alpha));
+                else reportParts(parts, notLoaded, problem, "up", "down", "alpha");
+            } else if (parts.alpha != null) {
+                notLoaded.add(parts.keys.get("alpha") + " (an alpha without a LoRA pair)");
+            }
+            if (parts.diff != null) {
+                String problem = diffProblem(parts.diff, model.get(weightKey));
+                if (problem == null) patches.add(new LoraPatch.Diff(weightKey, parts.diff));
+                else reportParts(parts, notLoaded, problem, "diff");
+            }
+            if (parts.diffBias != null) {
+                String biasKey = module + ".bias";
+                String problem = model.containsKey(biasKey) ? diffProblem(parts.diffBias, model.get(biasKey)) : "the module has no bias";
+                if (problem == null) patches.add(new LoraPatch.Diff(biasKey, parts.diffBias));
+                else reportParts(parts, notLoaded, problem, "diff_b");
+            }
+        });
+        return new LoraMatch(origin, List.copyOf(patches), List.copyOf(notLoaded));
+    }
+
+    private static void reportParts(Parts parts, List<String> notLoaded, String problem, String... names) {
+        for (String name : names) {
+            String key = parts.keys.get(name);
+            if (key != null) notLoaded.add(key + " (" + problem + ")");
+        }
+    }
+
+    /** Why {@code up @ down} cannot be added to {@code target}, or null when it can. */
+    private static String lowRankProblem(Tensor up, Tensor down, Tensor target) {
+        long rank = down.dim(0);
+        boolean fits = up.rank() >= 2 && down.rank() >= 2 && up.numel() == up.dim(0) * rank
+                && up.dim(0) == target.dim(0) && up.dim(0) * (down.numel() / rank) == target.numel();
+        return fits ? null : "up " + Arrays.toString(up.shape()) + " @ down " + Arrays.toString(down.shape())
+                + " does not fit the model's " + Arrays.toString(target.shape());
+    }
+
+    private static String diffProblem(Tensor diff, Tensor target) {
+        return Arrays.equals(diff.shape(), target.shape()) ? null
+                : "shape " + Arrays.toString(diff.shape()) + " is not the model's " + Arrays.toString(target.shape());
+    }
+}
