@@ -89,7 +89,9 @@ public record LoraFile(String origin, Map<String, Parts> modules, List<String> u
         modules.forEach((name, parts) -> {
             String module = index.get(name);
             if (module == null) {
-                parts.keys.values().forEach(k -> notLoaded.add(k + " (no such module in the model)"));
+                String reason = LoraKeys.isTextEncoder(name) ? "a text-encoder key: jcomfy applies LoRAs to the diffusion model only"
+                        : "no such module in the model";
+                parts.keys.values().forEach(k -> notLoaded.add(k + " (" + reason + ")"));
                 return;
             }
             String weightKey = model.containsKey(module + ".weight") ? module + ".weight" : module;

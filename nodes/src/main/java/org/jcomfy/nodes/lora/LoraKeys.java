@@ -16,7 +16,8 @@ import java.util.Set;
  *   <li>{@code lora_unet_blocks_0_self_attn_q} (kohya / musubi-tuner, dots as underscores);</li>
  *   <li>{@code transformer.blocks.0.attn1.to_q} and {@code blocks.0.attn1.to_q} (diffusers / PEFT,
  *       with diffusers' module names), {@code lora_transformer_blocks_0_attn1_to_q} (OneTrainer),
- *       and {@code transformer.blocks.0.self_attn.q}.</li>
+ *       and {@code transformer.blocks.0.self_attn.q};</li>
+ *   <li>{@code lycoris_blocks_0_self_attn_q} (SimpleTuner's LyCORIS files).</li>
  * </ul>
  */
 public final class LoraKeys {
@@ -75,6 +76,7 @@ public final class LoraKeys {
             index.put("diffusion_model." + module, module);
             index.put("lora_unet_" + module.replace('.', '_'), module);
             index.put("transformer." + module, module);
+            index.put("lycoris_" + module.replace('.', '_'), module);
             String diffusers = diffusersName(module);
             if (diffusers != null) {
                 index.putIfAbsent(diffusers, module);
@@ -83,6 +85,15 @@ public final class LoraKeys {
             }
         }
         return index;
+    }
+
+    /**
+     * Whether a LoRA module name belongs to a text encoder (kohya {@code lora_te*_}, ComfyUI
+     * {@code text_encoders.}, diffusers {@code text_encoder.}): such keys never patch the DiT.
+     */
+    public static boolean isTextEncoder(String name) {
+        return name.startsWith("lora_te") || name.startsWith("text_encoders.") || name.startsWith("text_encoder.")
+                || name.startsWith("text_encoder_2.");
     }
 
     /** Diffusers' name of an official Wan module ({@code blocks.3.self_attn.o} → {@code blocks.3.attn1.to_out.0}), or null. */

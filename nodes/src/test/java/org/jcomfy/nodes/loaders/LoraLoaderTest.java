@@ -241,7 +241,8 @@ class LoraLoaderTest {
                 "blocks.1.ffn.2.lora_up.weight", "blocks.1.ffn.2.lora_down.weight", "hada_w1_a")) {
             assertTrue(keys.contains(k), k + " in " + keys);
         }
-        assertTrue(keys.contains("no such module") && keys.contains("needs both up and down") && keys.contains("does not fit"), keys);
+        assertTrue(keys.contains("no such module") && keys.contains("needs both up and down") && keys.contains("does not fit")
+                && keys.contains("text-encoder key") && keys.contains("not a LoRA, diff or alpha key"), keys);
         assertClose(expected(dit.get("blocks.0.cross_attn.k.weight"), List.of(new Term(up, down, 1.0))),
                 weightsOf(modelOf(out)).blocks().get(0).crossAttn().k().weight(), "the matching pair");
     }
