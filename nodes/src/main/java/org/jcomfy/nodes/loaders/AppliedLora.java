@@ -13,4 +13,11 @@ record AppliedLora(String label, FileStamp stamp, double strength, LoraMatch mat
     String describe() {
         return label + "@" + strength;
     }
+
+    /** Every patch of every LoRA of {@code stack} with its LoRA's strength, in stack order. */
+    static java.util.List<org.jcomfy.nodes.lora.LoraPatch.Weighted> weighted(java.util.List<AppliedLora> stack) {
+        java.util.List<org.jcomfy.nodes.lora.LoraPatch.Weighted> all = new java.util.ArrayList<>();
+        for (AppliedLora l : stack) for (var p : l.match().patches()) all.add(new org.jcomfy.nodes.lora.LoraPatch.Weighted(p, l.strength()));
+        return all;
+    }
 }

@@ -7,12 +7,14 @@ import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.api.NodeOutput;
 import org.jcomfy.nodes.api.NodeSchema;
 import org.jcomfy.nodes.api.OutputSpec;
+import org.jcomfy.nodes.lora.LoraMatch;
 import org.jcomfy.nodes.types.DiffusionModel;
+import org.jcomfy.nodes.types.TextEncoder;
 
 /**
- * LoraLoader ("Load LoRA"): a LoRA on the diffusion model and the text encoder. Wan LoRAs patch
- * the DiT; jcomfy applies no text-encoder LoRA keys yet, so the CLIP passes through and any such
- * keys in the file are reported with the others not loaded (in the log and the node's UI output).
+ * LoraLoader ("Load LoRA"): a LoRA on the diffusion model and the UMT5 text encoder, each at its
+ * own strength; keys that patch neither are reported (log and the node's UI output). As in
+ * ComfyUI, both strengths 0 return the inputs themselves.
  */
 public final class LoraLoader implements Node {
     static final String DESCRIPTION = "LoRAs are used to modify diffusion and CLIP models, altering the way in which latents are "
@@ -38,12 +40,19 @@ public final class LoraLoader implements Node {
     @Override
     public NodeOutput execute(NodeInputs in, ExecutionContext context) throws Exception {
         DiffusionModel model = in.get("model", DiffusionModel.class);
-        Object clip = in.get("clip");
-        double strength = in.getDouble("strength_model");
-        if (strength == 0) return NodeOutput.of(model, clip);
-        LoraModels.Result r = LoraModels.withLora(context, model, in.getString("lora_name"), strength);
-        var report = LoraModels.report(r.match());
-        return report == null ? NodeOutput.of(r.model(), clip) : NodeOutput.ui(report, r.model(), clip);
+        TextEncoder clip = in.get("clip", TextEncoder.class);
+        double strengthModel = in.getDouble("strength_model"), strengthClip = in.getDouble("strength_clip");
+        if (strengthModel == 0 && strengthClip == 0) return NodeOutput.of(model, clip);
+        LoraModels.Loaded lora = LoraModels.read(context, in.getString("lora_name"));
+        // Every key is matched against both, as ComfyUI maps a file's keys over the model and the
+        // text encoder together: a key is "not loaded" when neither has it, whatever the strengths.
+        LoraMatch forModel = LoraModels.match(model, lora.lora()), forClip = LoraModels.match(clip, lora.lora());
+        DiffusionModel patchedModel = strengthModel == 0 || forModel.patches().isEmpty() ? model : LoraModels.apply(context, model, lora, forModel, strengthModel);
+        TextEncoder patchedClip = strengthClip == 0 || forClip.patches().isEmpty() ? clip
+                : LoraModels.apply(context, clip, lora, forClip, strengthClip);
+        var report = LoraModels.report(lora.file().label(), forModel.patches().size() + forClip.patches().size(),
+                forModel.notLoadedByEither(forClip));
+        return report == null ? NodeOutput.of(patchedModel, patchedClip) : NodeOutput.ui(report, patchedModel, patchedClip);
     }
 
     /** Re-runs when the LoRA file changes on disk (see {@link ModelLoaders#fingerprint}). */

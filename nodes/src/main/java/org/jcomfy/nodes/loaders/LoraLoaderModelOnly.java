@@ -7,6 +7,7 @@ import org.jcomfy.nodes.api.NodeInputs;
 import org.jcomfy.nodes.api.NodeOutput;
 import org.jcomfy.nodes.api.NodeSchema;
 import org.jcomfy.nodes.api.OutputSpec;
+import org.jcomfy.nodes.lora.LoraMatch;
 import org.jcomfy.nodes.types.DiffusionModel;
 
 /**
@@ -31,9 +32,11 @@ public final class LoraLoaderModelOnly implements Node {
         DiffusionModel model = in.get("model", DiffusionModel.class);
         double strength = in.getDouble("strength_model");
         if (strength == 0) return NodeOutput.of(model);
-        LoraModels.Result r = LoraModels.withLora(context, model, in.getString("lora_name"), strength);
-        var report = LoraModels.report(r.match());
-        return report == null ? NodeOutput.of(r.model()) : NodeOutput.ui(report, r.model());
+        LoraModels.Loaded lora = LoraModels.read(context, in.getString("lora_name"));
+        LoraMatch match = LoraModels.match(model, lora.lora());
+        DiffusionModel patched = match.patches().isEmpty() ? model : LoraModels.apply(context, model, lora, match, strength);
+        var report = LoraModels.report(lora.file().label(), match.patches().size(), match.notLoaded());
+        return report == null ? NodeOutput.of(patched) : NodeOutput.ui(report, patched);
     }
 
     /** Re-runs when the LoRA file changes on disk (see {@link ModelLoaders#fingerprint}). */

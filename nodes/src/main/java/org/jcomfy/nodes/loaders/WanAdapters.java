@@ -38,8 +38,7 @@ final class WanAdapters {
     }
 
     static TextEncoder loadTextEncoder(ModelFile file, Device device) {
-        UmT5TextEncoder encoder = UmT5TextEncoder.open(file.path(), device.kernels());
-        return text -> file.use(() -> encoder.encode(text));
+        return new WanTextEncoder(UmT5TextEncoder.open(file.path(), device.kernels()), device.kernels(), file, List.of());
     }
 
     static VideoVae loadVae(ModelFile file, Device device) {

@@ -1,8 +1,5 @@
 package org.jcomfy.nodes.loaders;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jcomfy.backend.kernels.Kernels;
@@ -70,15 +67,8 @@ final class WanDiffusionNet implements DiffusionNet {
      * tensor's dtype; every other tensor is the base model's own.
      */
     WanDiffusionNet withLoras(List<AppliedLora> stack) {
-        Map<String, List<LoraPatch.Weighted>> byTarget = new LinkedHashMap<>();
-        for (AppliedLora lora : stack) {
-            for (LoraPatch p : lora.match().patches()) {
-                byTarget.computeIfAbsent(p.target(), t -> new ArrayList<>()).add(new LoraPatch.Weighted(p, lora.strength()));
-            }
-        }
         Map<String, Tensor> tensors = base.taken();
-        Map<String, Tensor> patched = new HashMap<>();
-        byTarget.forEach((key, patches) -> patched.put(key, LoraPatch.apply(tensors.get(key), scaleOf(key), patches, k)));
+        Map<String, Tensor> patched = LoraPatch.applyAll(tensors, AppliedLora.weighted(stack), this::scaleOf, k);
         WeightReader reader = new WeightReader() {
             @Override public Tensor take(String key, long... shape) { return patched.getOrDefault(key, tensors.get(key)); }
 

@@ -77,21 +77,20 @@ public record LoraFile(String origin, Map<String, Parts> modules, List<String> u
     }
 
     /**
-     * The patches this file makes to a model whose tensors are {@code model} (model-relative keys),
-     * and every key it cannot apply with the reason: no such module, a missing half of a low-rank
-     * pair, shapes that do not fit the tensor, or an adapter kind not supported.
+     * The patches this file makes to a model whose tensors are {@code model}, where {@code index}
+     * ({@link LoraKeys#index}, {@link LoraKeys#textEncoderIndex}) names its modules; and every key it
+     * cannot apply with the reason: no such module, a missing half of a low-rank pair, shapes that
+     * do not fit the tensor, or an adapter kind not supported.
      */
-    public LoraMatch match(Map<String, Tensor> model) {
-        Map<String, String> index = LoraKeys.index(model.keySet());
+    public LoraMatch match(Map<String, Tensor> model, Map<String, String> index) {
         List<LoraPatch> patches = new ArrayList<>();
-        List<String> notLoaded = new ArrayList<>();
-        for (String key : unknownKeys) notLoaded.add(key + " (not a LoRA, diff or alpha key jcomfy applies)");
+        Map<String, String> notLoaded = new LinkedHashMap<>();
+        for (String key : unknownKeys) notLoaded.put(key, "not a LoRA, diff or alpha key jcomfy applies");
         modules.forEach((name, parts) -> {
             String module = index.get(name);
             if (module == null) {
-                String reason = LoraKeys.isTextEncoder(name) ? "a text-encoder key: jcomfy applies LoRAs to the diffusion model only"
-                        : "no such module in the model";
-                parts.keys.values().forEach(k -> notLoaded.add(k + " (" + reason + ")"));
+                String reason = LoraKeys.isTextEncoder(name) ? "a text-encoder key, not of this model" : "no such module in the model";
+                parts.keys.values().forEach(k -> notLoaded.put(k, reason));
                 return;
             }
             String weightKey = model.containsKey(module + ".weight") ? module + ".weight" : module;
@@ -101,7 +100,7 @@ public record LoraFile(String origin, Map<String, Parts> modules, List<String> u
                 if (problem == null) patches.add(new LoraPatch.LowRank(weightKey, parts.up, parts.down, parts.alpha));
                 else reportParts(parts, notLoaded, problem, "up", "down", "alpha");
             } else if (parts.alpha != null) {
-                notLoaded.add(parts.keys.get("alpha") + " (an alpha without a LoRA pair)");
+                notLoaded.put(parts.keys.get("alpha"), "an alpha without a LoRA pair");
             }
             if (parts.diff != null) {
                 String problem = diffProblem(parts.diff, model.get(weightKey));
@@ -115,13 +114,13 @@ public record LoraFile(String origin, Map<String, Parts> modules, List<String> u
                 else reportParts(parts, notLoaded, problem, "diff_b");
             }
         });
-        return new LoraMatch(origin, List.copyOf(patches), List.copyOf(notLoaded));
+        return new LoraMatch(origin, List.copyOf(patches), java.util.Collections.unmodifiableMap(notLoaded));
     }
 
-    private static void reportParts(Parts parts, List<String> notLoaded, String problem, String... names) {
+    private static void reportParts(Parts parts, Map<String, String> notLoaded, String problem, String... names) {
         for (String name : names) {
             String key = parts.keys.get(name);
-            if (key != null) notLoaded.add(key + " (" + problem + ")");
+            if (key != null) notLoaded.put(key, problem);
         }
     }
 

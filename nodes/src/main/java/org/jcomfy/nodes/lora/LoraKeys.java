@@ -88,6 +88,24 @@ public final class LoraKeys {
     }
 
     /**
+     * LoRA module name → module of Wan's UMT5 text encoder, whose file keys (ComfyUI's layout,
+     * {@code encoder.block.0.layer.0.SelfAttention.q.weight}) are {@code encoderKeys}. ComfyUI holds
+     * the encoder as {@code umt5xxl.transformer.<key>} and maps LoRA names
+     * {@code text_encoders.umt5xxl.transformer.<module>} and, without the wrapper,
+     * {@code text_encoders.transformer.<module>} ({@code model_lora_keys_clip}).
+     */
+    public static Map<String, String> textEncoderIndex(Set<String> encoderKeys) {
+        Map<String, String> index = new LinkedHashMap<>();
+        for (String key : encoderKeys) {
+            if (!key.endsWith(".weight")) continue;
+            String module = key.substring(0, key.length() - ".weight".length());
+            index.put("text_encoders.umt5xxl.transformer." + module, module);
+            index.put("text_encoders.transformer." + module, module);
+        }
+        return index;
+    }
+
+    /**
      * Whether a LoRA module name belongs to a text encoder (kohya {@code lora_te*_}, ComfyUI
      * {@code text_encoders.}, diffusers {@code text_encoder.}): such keys never patch the DiT.
      */

@@ -1,6 +1,10 @@
 package org.jcomfy.nodes.lora;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
@@ -60,5 +64,19 @@ public sealed interface LoraPatch {
             sum = k.add(sum, w.patch().delta(base, w.strength() / weightScale, k));
         }
         return base.dtype() == DType.F32 ? sum : sum.copyAs(base.dtype());
+    }
+
+    /**
+     * Every tensor of {@code base} that {@code patches} change, patched ({@link #apply}): target key →
+     * new tensor. Patches of one target add up in the order given (a stack of LoRAs composes).
+     * {@code weightScale} gives a key's fp8 {@code scale_weight} (1 where there is none).
+     */
+    static Map<String, Tensor> applyAll(Map<String, Tensor> base, List<Weighted> patches, ToDoubleFunction<String> weightScale,
+                                        Kernels k) {
+        Map<String, List<Weighted>> byTarget = new LinkedHashMap<>();
+        for (Weighted w : patches) byTarget.computeIfAbsent(w.patch().target(), t -> new ArrayList<>()).add(w);
+        Map<String, Tensor> patched = new LinkedHashMap<>();
+        byTarget.forEach((key, list) -> patched.put(key, apply(base.get(key), (float) weightScale.applyAsDouble(key), list, k)));
+        return patched;
     }
 }

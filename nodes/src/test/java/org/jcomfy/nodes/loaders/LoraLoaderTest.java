@@ -26,6 +26,8 @@ import org.jcomfy.nodes.models.ForwardPlan;
 import org.jcomfy.nodes.models.wan.dit.WanWeights;
 import org.jcomfy.nodes.testing.TestContext;
 import org.jcomfy.nodes.types.DiffusionModel;
+import org.jcomfy.nodes.types.TextEncoder;
+import org.jcomfy.nodes.models.wan.t5.DemoTextEncoderWeights;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -323,18 +325,80 @@ class LoraLoaderTest {
         return f;
     }
 
+    private TextEncoder textEncoder(String name) throws Exception {
+        return (TextEncoder) new ClipLoader().execute(new NodeInputs(Map.of("clip_name", name, "type", "wan")), ctx).results().get(0);
+    }
+
+    /**
+     * LoraLoader with a file holding DiT and text-encoder keys: each side patched at its own
+     * strength. The text encoder is checked against an encoder file whose tensor is the patched
+     * one computed here, and the base encoder still encodes exactly as before.
+     */
     @Test
-    void lora_loader_patches_the_model_and_passes_the_clip_through() throws Exception {
+    void lora_loader_patches_the_model_and_the_text_encoder_each_at_its_strength() throws Exception {
+        Path encoders = Files.createDirectories(dir.resolve("models/text_encoders"));
+        DemoTextEncoderWeights.write(encoders.resolve("te.safetensors"), 3);
+        String q = "encoder.block.1.layer.0.SelfAttention.q.weight";
+        Map<String, Tensor> teTensors = new LinkedHashMap<>();
+        long[] qShape;
+        try (SafeTensorsFile te = SafeTensorsFile.open(encoders.resolve("te.safetensors"))) {
+            qShape = te.entry(q).shape();
+            for (String k : te.names()) teTensors.put(k, te.tensor(k).copy());
+        }
         SplittableRandom rng = new SplittableRandom(10);
         Tensor up = random(rng, DIM, 4), down = random(rng, 4, DIM);
+        Tensor teUp = random(rng, qShape[0], 2), teDown = random(rng, 2, qShape[1]);
         writeLora("both.safetensors", Map.of(
                 "lora_unet_blocks_2_self_attn_k.lora_up.weight", up,
-                "lora_unet_blocks_2_self_attn_k.lora_down.weight", down));
-        Object clip = new Object();
+                "lora_unet_blocks_2_self_attn_k.lora_down.weight", down,
+                "text_encoders.umt5xxl.transformer.encoder.block.1.layer.0.SelfAttention.q.lora_up.weight", teUp,
+                "text_encoders.umt5xxl.transformer.encoder.block.1.layer.0.SelfAttention.q.lora_down.weight", teDown,
+                "text_encoders.umt5xxl.transformer.encoder.block.1.layer.0.SelfAttention.q.alpha", Tensor.of(new float[] {1f})));
+        // The reference encoder: the same file with q replaced by W + 0.6 · (1/2) · up @ down, rounded
+        // to the file's dtype (bf16 for the demo encoder) as the patch is.
+        DType stored = teTensors.get(q).dtype();
+        teTensors.put(q, Tensor.of(toFloats(expected(teTensors.get(q).toFloatArray(), List.of(new Term(teUp, teDown, 0.6 / 2)))), qShape)
+                .copyAs(stored));
+        SafeTensorsWriter.write(encoders.resolve("te-reference.safetensors"), teTensors);
+
+        TextEncoder clip = textEncoder("te.safetensors");
+        float[] before = clip.encode("a fox in the snow").toFloatArray();
         NodeOutput out = new LoraLoader().execute(new NodeInputs(Map.of("model", baseModel("default"), "clip", clip,
-                "lora_name", "both.safetensors", "strength_model", 1.0, "strength_clip", 1.0)), ctx);
-        assertSame(clip, out.results().get(1));
+                "lora_name", "both.safetensors", "strength_model", 1.0, "strength_clip", 0.6)), ctx);
+        assertNull(out.ui(), "every key patches the DiT or the text encoder");
         assertClose(expected(dit.get("blocks.2.self_attn.k.weight"), List.of(new Term(up, down, 1.0))),
                 weightsOf(modelOf(out)).blocks().get(2).selfAttn().k().weight(), "self_attn.k");
+
+        TextEncoder patched = (TextEncoder) out.results().get(1);
+        float[] withLora = patched.encode("a fox in the snow").toFloatArray();
+        float[] reference = textEncoder("te-reference.safetensors").encode("a fox in the snow").toFloatArray();
+        double worst = 0;
+        for (int i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(withLora[i] - reference[i]));
+        assertTrue(worst <= 1e-5, "the patched encoder encodes as the reference: max |difference| " + worst);
+        assertEquals(DType.BF16, stored, "the demo encoder is bf16: the patch is rounded into it");
+        assertNotEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(withLora), "the LoRA changes the encoding");
+        assertArrayEquals(before, clip.encode("a fox in the snow").toFloatArray(), "the base encoder is untouched");
+
+        NodeOutput clipOff = new LoraLoader().execute(new NodeInputs(Map.of("model", baseModel("default"), "clip", clip,
+                "lora_name", "both.safetensors", "strength_model", 1.0, "strength_clip", 0.0)), ctx);
+        assertSame(clip, clipOff.results().get(1), "strength_clip 0 leaves the CLIP as it is");
+    }
+
+    @Test
+    void with_lora_loader_a_key_is_reported_only_when_neither_model_nor_text_encoder_has_it() throws Exception {
+        Path encoders = Files.createDirectories(dir.resolve("models/text_encoders"));
+        DemoTextEncoderWeights.write(encoders.resolve("te.safetensors"), 3);
+        SplittableRandom rng = new SplittableRandom(12);
+        writeLora("mixed.safetensors", Map.of(
+                "diffusion_model.blocks.0.self_attn.q.diff", random(rng, DIM, DIM),
+                "text_encoders.umt5xxl.transformer.encoder.block.0.layer.1.layer_norm.diff", random(rng, 64),
+                "text_encoders.umt5xxl.transformer.encoder.block.9.layer.0.SelfAttention.q.diff", random(rng, 64, 64)));
+        NodeOutput out = new LoraLoader().execute(new NodeInputs(Map.of("model", baseModel("default"), "clip", textEncoder("te.safetensors"),
+                "lora_name", "mixed.safetensors", "strength_model", 1.0, "strength_clip", 1.0)), ctx);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> report = (Map<String, Object>) out.ui().get("lora_keys_not_loaded").get(0);
+        assertEquals(2, report.get("patched"));
+        assertEquals(1, report.get("not_loaded"), report.toString());
+        assertTrue(report.get("keys").toString().contains("block.9.layer.0.SelfAttention.q.diff"), report.toString());
     }
 }
