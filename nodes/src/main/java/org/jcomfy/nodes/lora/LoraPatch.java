@@ -8,6 +8,7 @@ import java.util.function.ToDoubleFunction;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.backend.tensor.TensorScope;
 
 /**
  * One change a LoRA file makes to one model tensor, and the arithmetic of applying changes
@@ -58,12 +59,17 @@ public sealed interface LoraPatch {
      * stored tensor by (1 otherwise): the change is divided by it so the scale can stay as it is.
      */
     static Tensor apply(Tensor base, float weightScale, List<Weighted> patches, Kernels k) {
-        Tensor sum = base.copyAs(DType.F32);
-        for (Weighted w : patches) {
-            if (w.strength() == 0) continue;
-            sum = k.add(sum, w.patch().delta(base, w.strength() / weightScale, k));
+        // The float32 sum and the products are temporaries of a scope, freed when this tensor is
+        // done: left to the garbage collector, a LoRA over every matrix of a 14B model would pile
+        // up tens of GB of off-heap memory before a collection noticed.
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor sum = base.copyAs(DType.F32);
+            for (Weighted w : patches) {
+                if (w.strength() == 0) continue;
+                sum = k.add(sum, w.patch().delta(base, w.strength() / weightScale, k));
+            }
+            return TensorScope.detached(base.dtype() == DType.F32 ? sum : sum.copyAs(base.dtype()));
         }
-        return base.dtype() == DType.F32 ? sum : sum.copyAs(base.dtype());
     }
 
     /**
