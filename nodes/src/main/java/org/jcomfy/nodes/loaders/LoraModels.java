@@ -40,13 +40,13 @@ final class LoraModels {
 
     static LoraMatch match(DiffusionModel model, LoraFile lora) {
         WanDiffusionNet net = wan(model);
-        return lora.match(net.baseTensors(), LoraKeys.index(net.baseTensors().keySet()));
+        return lora.match(net.baseTensors(), LoraKeys.index(net.baseTensors().keySet()), false);
     }
 
     static LoraMatch match(TextEncoder clip, LoraFile lora) {
         WanTextEncoder encoder = wan(clip);
         Map<String, Tensor> tensors = encoder.baseTensors();
-        return lora.match(tensors, LoraKeys.textEncoderIndex(tensors.keySet()));
+        return lora.match(tensors, LoraKeys.textEncoderIndex(tensors.keySet()), true);
     }
 
     /** {@code model} with the LoRA at {@code strength} after the LoRAs it already has. */

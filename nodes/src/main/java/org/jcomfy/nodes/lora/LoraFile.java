@@ -78,18 +78,21 @@ public record LoraFile(String origin, Map<String, Parts> modules, List<String> u
 
     /**
      * The patches this file makes to a model whose tensors are {@code model}, where {@code index}
-     * ({@link LoraKeys#index}, {@link LoraKeys#textEncoderIndex}) names its modules; and every key it
+     * ({@link LoraKeys#index}, or {@link LoraKeys#textEncoderIndex} with {@code textEncoder}) names
+     * its modules; and every key it
      * cannot apply with the reason: no such module, a missing half of a low-rank pair, shapes that
      * do not fit the tensor, or an adapter kind not supported.
      */
-    public LoraMatch match(Map<String, Tensor> model, Map<String, String> index) {
+    public LoraMatch match(Map<String, Tensor> model, Map<String, String> index, boolean textEncoder) {
         List<LoraPatch> patches = new ArrayList<>();
         Map<String, String> notLoaded = new LinkedHashMap<>();
         for (String key : unknownKeys) notLoaded.put(key, "not a LoRA, diff or alpha key jcomfy applies");
         modules.forEach((name, parts) -> {
             String module = index.get(name);
             if (module == null) {
-                String reason = LoraKeys.isTextEncoder(name) ? "a text-encoder key, not of this model" : "no such module in the model";
+                String reason = LoraKeys.isTextEncoder(name) == textEncoder
+                        ? "no such module in the " + (textEncoder ? "text encoder" : "diffusion model")
+                        : textEncoder ? "a diffusion-model key, not of the text encoder" : "a text-encoder key, not of the diffusion model";
                 parts.keys.values().forEach(k -> notLoaded.put(k, reason));
                 return;
             }

@@ -15,10 +15,16 @@ import java.util.stream.Collectors;
  */
 public record LoraMatch(String origin, List<LoraPatch> patches, Map<String, String> notLoaded) {
 
-    /** The keys neither this model nor {@code other} (the text encoder beside a DiT, say) loads; this match's reasons. */
-    public Map<String, String> notLoadedByEither(LoraMatch other) {
-        Map<String, String> both = new LinkedHashMap<>(notLoaded);
-        both.keySet().retainAll(other.notLoaded().keySet());
+    /**
+     * The keys neither this model (a DiT) nor {@code textEncoder} loads, with the text encoder's
+     * reason for text-encoder keys and this match's for the rest.
+     */
+    public Map<String, String> notLoadedByEither(LoraMatch textEncoder) {
+        Map<String, String> both = new LinkedHashMap<>();
+        notLoaded.forEach((key, reason) -> {
+            String other = textEncoder.notLoaded().get(key);
+            if (other != null) both.put(key, LoraKeys.isTextEncoder(key) ? other : reason);
+        });
         return both;
     }
 
