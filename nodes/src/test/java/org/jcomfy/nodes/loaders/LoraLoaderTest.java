@@ -292,6 +292,18 @@ class LoraLoaderTest {
     }
 
     @Test
+    void a_lora_file_replaced_on_disk_is_read_anew() throws Exception {
+        SplittableRandom rng = new SplittableRandom(13);
+        Tensor first = random(rng, DIM, DIM), second = random(rng, DIM, DIM);
+        writeLora("changing.safetensors", Map.of("diffusion_model.blocks.0.self_attn.q.diff", first));
+        Tensor before = weightsOf(modelOf(modelOnly(baseModel("default"), "changing.safetensors", 1.0))).blocks().get(0).selfAttn().q().weight();
+        writeLora("changing.safetensors", Map.of("diffusion_model.blocks.0.self_attn.q.diff", second));
+        Tensor after = weightsOf(modelOf(modelOnly(baseModel("default"), "changing.safetensors", 1.0))).blocks().get(0).selfAttn().q().weight();
+        assertClose(plus(dit.get("blocks.0.self_attn.q.weight"), first, 1.0), before, "the first file");
+        assertClose(plus(dit.get("blocks.0.self_attn.q.weight"), second, 1.0), after, "the file that replaced it");
+    }
+
+    @Test
     void strength_zero_returns_the_model_itself_as_comfyui_does() throws Exception {
         writeLora("zero.safetensors", Map.of("diffusion_model.blocks.0.self_attn.q.diff", Tensor.zeros(DType.F32, DIM, DIM)));
         DiffusionModel model = baseModel("default");
