@@ -133,6 +133,66 @@ class LoraWorkflowTest {
         }
     }
 
+    /** The same workflow with a LoraLoader on the model and on the CLIP that both text encodes use. */
+    private static ObjectNode promptWithClip(TestServer server, String lora, double strengthModel, double strengthClip) throws Exception {
+        ObjectNode prompt = prompt(server, null, 0);
+        ObjectNode sampler = (ObjectNode) prompt.get("3").get("inputs");
+        String clipLoader = null;
+        for (var e : prompt.properties()) if (e.getValue().path("class_type").asText().equals("CLIPLoader")) clipLoader = e.getKey();
+        ObjectNode node = prompt.putObject("912");
+        node.put("class_type", "LoraLoader");
+        ObjectNode inputs = node.putObject("inputs").put("lora_name", lora).put("strength_model", strengthModel).put("strength_clip", strengthClip);
+        inputs.set("model", sampler.get("model"));
+        inputs.putArray("clip").add(clipLoader).add(0);
+        sampler.putArray("model").add("912").add(0);
+        for (JsonNode n : prompt) {
+            if (!n.path("class_type").asText().equals("CLIPTextEncode")) continue;
+            ((ObjectNode) n.get("inputs")).putArray("clip").add("912").add(1);
+        }
+        return prompt;
+    }
+
+    /** A LoRA of {@link #writeLora}'s DiT keys plus a rank-2 patch of the demo text encoder's first query matrix. */
+    private static void writeLoraWithTextEncoder(TestServer server, String name) throws Exception {
+        Path models = server.base.resolve("models");
+        writeLora(server, name, 1);
+        Map<String, Tensor> lora = new LinkedHashMap<>();
+        try (SafeTensorsFile file = SafeTensorsFile.open(models.resolve("loras").resolve(name))) {
+            for (String k : file.names()) lora.put(k, file.tensor(k).copy());
+        }
+        long[] q;
+        try (SafeTensorsFile te = SafeTensorsFile.open(models.resolve("text_encoders").resolve(DemoModels.TEXT_ENCODER))) {
+            q = te.entry("encoder.block.0.layer.0.SelfAttention.q.weight").shape();
+        }
+        SplittableRandom rng = new SplittableRandom(3);
+        String key = "text_encoders.umt5xxl.transformer.encoder.block.0.layer.0.SelfAttention.q";
+        lora.put(key + ".lora_up.weight", random(rng, q[0], 2));
+        lora.put(key + ".lora_down.weight", random(rng, 2, q[1]));
+        SafeTensorsWriter.write(models.resolve("loras").resolve(name), lora);
+    }
+
+    @Test
+    void lora_loader_patches_the_model_and_the_clip_that_both_text_encodes_use() throws Exception {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("lora")) {
+            ws.awaitType("status");
+            ReferenceWorkflowsTest.preparedPrompt(server, "text_to_video_wan.json");
+            writeLora(server, "style.safetensors", 1);
+            writeLoraWithTextEncoder(server, "with_te.safetensors");
+
+            Run base = run(server, ws, prompt(server, null, 0));
+            Run modelOnly = run(server, ws, prompt(server, "style.safetensors", 1.0));
+            // A file without text-encoder keys: the CLIP passes through, the model is the same patched copy.
+            Run loader = run(server, ws, promptWithClip(server, "style.safetensors", 1.0, 1.0));
+            assertTrue(loader.sampled());
+            assertArrayEquals(modelOnly.latent(), loader.latent(), "LoraLoader's model side is LoraLoaderModelOnly's");
+
+            Run clipOnly = run(server, ws, promptWithClip(server, "with_te.safetensors", 0.0, 1.0));
+            assertFalse(Arrays.equals(base.latent(), clipOnly.latent()), "the text-encoder patch changes the conditioning");
+            Run neither = run(server, ws, promptWithClip(server, "with_te.safetensors", 0.0, 0.0));
+            assertArrayEquals(base.latent(), neither.latent(), "both strengths 0: the model and CLIP as loaded");
+        }
+    }
+
     @Test
     void both_lora_nodes_are_in_object_info_with_comfyuis_schemas() throws Exception {
         try (TestServer server = TestServer.start()) {
