@@ -3,6 +3,7 @@ package org.jcomfy.nodes.lora;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,25 @@ import org.jcomfy.backend.tensor.Tensor;
  */
 public record LoraFile(String origin, Map<String, Parts> modules, List<String> unknownKeys) {
 
+    /** The kinds of tensor a module's keys hold, each with the suffixes that name it. */
+    enum Part {
+        // longest first where one suffix ends another: .lora_B.weight is not read as .lora_B
+        UP(".lora_up.weight", ".lora_B.weight", ".lora_B"),
+        DOWN(".lora_down.weight", ".lora_A.weight", ".lora_A"),
+        ALPHA(".alpha"),
+        DIFF_B(".diff_b"),
+        DIFF(".diff");
+
+        final List<String> suffixes;
+
+        Part(String... suffixes) { this.suffixes = List.of(suffixes); }
+    }
+
     /** What a file holds for one module; any part may be null. */
     public static final class Parts {
         Tensor up, down, diff, diffBias;
         Float alpha;
-        final Map<String, String> keys = new LinkedHashMap<>(); // part → file key, for reports
+        final Map<Part, String> keys = new EnumMap<>(Part.class); // part → file key, for reports
 
         public Tensor up() { return up; }
         public Tensor down() { return down; }
@@ -37,34 +52,36 @@ public record LoraFile(String origin, Map<String, Parts> modules, List<String> u
         public Tensor diffBias() { return diffBias; }
     }
 
-    /** Suffix → part, longest first so {@code .lora_B.weight} is not read as {@code .lora_B}. */
-    private static final List<String[]> SUFFIXES = List.of(
-            new String[] {".lora_up.weight", "up"}, new String[] {".lora_down.weight", "down"},
-            new String[] {".lora_B.weight", "up"}, new String[] {".lora_A.weight", "down"},
-            new String[] {".lora_B", "up"}, new String[] {".lora_A", "down"},
-            new String[] {".alpha", "alpha"}, new String[] {".diff_b", "diff_b"}, new String[] {".diff", "diff"});
-
     /** Reads {@code path}; {@code origin} names it in reports (the name the user chose, not the server's path). */
     public static LoraFile read(Path path, String origin) {
         try (SafeTensorsFile file = SafeTensorsFile.open(path)) {
             Map<String, Parts> modules = new LinkedHashMap<>();
             List<String> unknown = new ArrayList<>();
             for (String key : file.names()) {
-                String[] suffix = SUFFIXES.stream().filter(s -> key.endsWith(s[0])).findFirst().orElse(null);
-                if (suffix == null) {
+                Part part = null;
+                String suffix = null;
+                for (Part p : Part.values()) {
+                    for (String sfx : p.suffixes) {
+                        if (part == null && key.endsWith(sfx)) {
+                            part = p;
+                            suffix = sfx;
+                        }
+                    }
+                }
+                if (part == null) {
                     unknown.add(key);
                     continue;
                 }
-                String module = normalise(key.substring(0, key.length() - suffix[0].length()));
+                String module = normalise(key.substring(0, key.length() - suffix.length()));
                 Parts parts = modules.computeIfAbsent(module, m -> new Parts());
                 Tensor t = file.tensor(key);
-                parts.keys.put(suffix[1], key);
-                switch (suffix[1]) {
-                    case "up" -> parts.up = t.copy();
-                    case "down" -> parts.down = t.copy();
-                    case "alpha" -> parts.alpha = t.getFloat(0);
-                    case "diff" -> parts.diff = t.copy();
-                    default -> parts.diffBias = t.copy();
+                parts.keys.put(part, key);
+                switch (part) {
+                    case UP -> parts.up = t.copy();
+                    case DOWN -> parts.down = t.copy();
+                    case ALPHA -> parts.alpha = t.getFloat(0);
+                    case DIFF -> parts.diff = t.copy();
+                    case DIFF_B -> parts.diffBias = t.copy();
                 }
             }
             return new LoraFile(origin, modules, List.copyOf(unknown));
@@ -101,28 +118,28 @@ public record LoraFile(String origin, Map<String, Parts> modules, List<String> u
                 String problem = parts.up == null || parts.down == null ? "a LoRA pair needs both up and down"
                         : lowRankProblem(parts.up, parts.down, model.get(weightKey));
                 if (problem == null) patches.add(new LoraPatch.LowRank(weightKey, parts.up, parts.down, parts.alpha));
-                else reportParts(parts, notLoaded, problem, "up", "down", "alpha");
+                else reportParts(parts, notLoaded, problem, Part.UP, Part.DOWN, Part.ALPHA);
             } else if (parts.alpha != null) {
-                notLoaded.put(parts.keys.get("alpha"), "an alpha without a LoRA pair");
+                notLoaded.put(parts.keys.get(Part.ALPHA), "an alpha without a LoRA pair");
             }
             if (parts.diff != null) {
                 String problem = diffProblem(parts.diff, model.get(weightKey));
                 if (problem == null) patches.add(new LoraPatch.Diff(weightKey, parts.diff));
-                else reportParts(parts, notLoaded, problem, "diff");
+                else reportParts(parts, notLoaded, problem, Part.DIFF);
             }
             if (parts.diffBias != null) {
                 String biasKey = module + ".bias";
                 String problem = model.containsKey(biasKey) ? diffProblem(parts.diffBias, model.get(biasKey)) : "the module has no bias";
                 if (problem == null) patches.add(new LoraPatch.Diff(biasKey, parts.diffBias));
-                else reportParts(parts, notLoaded, problem, "diff_b");
+                else reportParts(parts, notLoaded, problem, Part.DIFF_B);
             }
         });
         return new LoraMatch(origin, List.copyOf(patches), java.util.Collections.unmodifiableMap(notLoaded));
     }
 
-    private static void reportParts(Parts parts, Map<String, String> notLoaded, String problem, String... names) {
-        for (String name : names) {
-            String key = parts.keys.get(name);
+    private static void reportParts(Parts parts, Map<String, String> notLoaded, String problem, Part... which) {
+        for (Part part : which) {
+            String key = parts.keys.get(part);
             if (key != null) notLoaded.put(key, problem);
         }
     }
