@@ -331,6 +331,44 @@ class LoraLoaderTest {
         assertNotEquals(java.util.Arrays.toString(stored.toFloatArray()), java.util.Arrays.toString(p));
     }
 
+    /**
+     * ComfyUI's {@code *_fp8_scaled} files store a matrix as fp8 W/s beside its {@code scale_weight}
+     * s: the patch goes into the stored tensor as W/s + change/s, and the scale stays.
+     */
+    @Test
+    void a_scaled_fp8_matrix_takes_the_change_divided_by_its_scale_and_keeps_the_scale() throws Exception {
+        Path scaled = dir.resolve("models/diffusion_models/scaled.safetensors");
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        try (SafeTensorsFile f = SafeTensorsFile.open(dir.resolve("models/diffusion_models").resolve(DIT))) {
+            for (String k : f.names()) tensors.put(k, f.tensor(k).copy());
+        }
+        String q = "model.diffusion_model.blocks.0.self_attn.q";
+        float s = 0.25f;
+        float[] w = tensors.get(q + ".weight").toFloatArray();
+        for (int i = 0; i < w.length; i++) w[i] /= s;
+        tensors.put(q + ".weight", Tensor.of(w, DIM, DIM).copyAs(DType.F8_E4M3FN));
+        tensors.put(q + ".scale_weight", Tensor.of(new float[] {s}));
+        tensors.put("scaled_fp8", Tensor.zeros(DType.F8_E4M3FN, 0));
+        SafeTensorsWriter.write(scaled, tensors);
+        SplittableRandom rng = new SplittableRandom(14);
+        Tensor up = random(rng, DIM, 4), down = random(rng, 4, DIM);
+        writeLora("on_scaled.safetensors", Map.of(
+                "diffusion_model.blocks.0.self_attn.q.lora_up.weight", up,
+                "diffusion_model.blocks.0.self_attn.q.lora_down.weight", down));
+
+        DiffusionModel model = (DiffusionModel) new UnetLoader().execute(
+                new NodeInputs(Map.of("unet_name", "scaled.safetensors", "weight_dtype", "default")), ctx).results().get(0);
+        WanWeights.Linear stored = weightsOf(model).blocks().get(0).selfAttn().q();
+        WanWeights.Linear patched = weightsOf(modelOf(modelOnly(model, "on_scaled.safetensors", 2.0))).blocks().get(0).selfAttn().q();
+        assertEquals(s, patched.scale(), "the scale stays");
+        assertEquals(DType.F8_E4M3FN, patched.weight().dtype());
+        double[] exact = expected(stored.weight().toFloatArray(), List.of(new Term(up, down, 2.0 / s)));
+        float[] p = patched.weight().toFloatArray(), r = Tensor.of(toFloats(exact), DIM, DIM).copyAs(DType.F8_E4M3FN).toFloatArray();
+        int differing = 0;
+        for (int i = 0; i < p.length; i++) if (p[i] != r[i]) differing++;
+        assertTrue(differing <= p.length / 1000, differing + " of " + p.length + " elements differ from the rounded reference");
+    }
+
     private static float[] toFloats(double[] d) {
         float[] f = new float[d.length];
         for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
