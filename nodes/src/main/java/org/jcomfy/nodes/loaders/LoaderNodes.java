@@ -8,6 +8,7 @@ import org.jcomfy.nodes.api.NodeProvider;
 public final class LoaderNodes implements NodeProvider {
     @Override
     public List<Node> nodes() {
-        return List.of(new UnetLoader(), new ClipLoader(), new VaeLoader(), new ClipVisionLoader());
+        return List.of(new UnetLoader(), new ClipLoader(), new VaeLoader(), new ClipVisionLoader(), new LoraLoader(),
+                new LoraLoaderModelOnly());
     }
 }

@@ -1,5 +1,6 @@
 package org.jcomfy.nodes.loaders;
 
+import java.util.List;
 import org.jcomfy.backend.device.Device;
 import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.nodes.models.wan.dit.WanDit;
@@ -17,7 +18,9 @@ final class WanAdapters {
     private WanAdapters() {}
 
     static DiffusionNet loadDiffusionNet(ModelFile file, String weightDtype, Device device) {
-        return new WanDiffusionNet(WanDit.load(file.path(), device.kernels(), matrixDtype(weightDtype)).model(), device.kernels(), file);
+        WanDit.Loaded loaded = WanDit.load(file.path(), device.kernels(), matrixDtype(weightDtype));
+        return new WanDiffusionNet(loaded.model(), device.kernels(), file, loaded.source(),
+                file.label() + "|" + weightDtype, List.of());
     }
 
     /**
@@ -35,8 +38,7 @@ final class WanAdapters {
     }
 
     static TextEncoder loadTextEncoder(ModelFile file, Device device) {
-        UmT5TextEncoder encoder = UmT5TextEncoder.open(file.path(), device.kernels());
-        return text -> file.use(() -> encoder.encode(text));
+        return new WanTextEncoder(UmT5TextEncoder.open(file.path(), device.kernels()), device.kernels(), file, List.of());
     }
 
     static VideoVae loadVae(ModelFile file, Device device) {

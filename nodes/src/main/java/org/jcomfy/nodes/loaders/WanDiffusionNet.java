@@ -10,6 +10,10 @@ import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.nodes.models.wan.dit.WanConfig;
 import org.jcomfy.nodes.models.wan.dit.WanModel;
+import org.jcomfy.nodes.models.wan.dit.WanWeights;
+import org.jcomfy.nodes.models.wan.weights.WeightReader;
+import org.jcomfy.nodes.models.wan.weights.WeightSource;
+import org.jcomfy.nodes.lora.LoraPatch;
 import org.jcomfy.nodes.sampling.LatentFormat;
 import org.jcomfy.nodes.types.DiffusionNet;
 
@@ -22,17 +26,68 @@ final class WanDiffusionNet implements DiffusionNet {
     private final WanModel model;
     private final Kernels k;
     private final ModelFile file;
+    private final WeightSource base;
+    private final String baseName;
+    private final List<AppliedLora> loras;
 
-    WanDiffusionNet(WanModel model, Kernels kernels, ModelFile file) {
+    /**
+     * @param base  the source the base model was built from: its {@link WeightSource#taken} tensors
+     *              are the unpatched weights every LoRA'd copy starts from and shares
+     * @param baseName names the base model in the shared cache ({@code diffusion_models/x.safetensors|default}:
+     *              file and weight dtype), so the key of a LoRA'd copy names its base
+     * @param loras the LoRAs applied to {@code model}, in order (empty for the base model)
+     */
+    WanDiffusionNet(WanModel model, Kernels kernels, ModelFile file, WeightSource base, String baseName, List<AppliedLora> loras) {
         this.model = model;
         this.k = kernels;
         this.file = file;
+        this.base = base;
+        this.baseName = baseName;
+        this.loras = List.copyOf(loras);
+    }
+
+    /** The shared-cache name of the base model (file and weight dtype). */
+    String baseName() { return baseName; }
+
+    /** The model this net runs (the base model's, or a LoRA'd copy's). */
+    WanModel model() { return model; }
+
+    /** The base model's tensors by model-relative key, never changed by a LoRA. */
+    Map<String, Tensor> baseTensors() { return base.taken(); }
+
+    /** The LoRAs applied, in order. */
+    List<AppliedLora> loras() { return loras; }
+
+    /** The base model file, for the shared cache's key and version. */
+    ModelFile file() { return file; }
+
+    /**
+     * The base model with {@code stack} applied (the LoRAs already on this net and any after them):
+     * each patched tensor is computed from the base tensor once, in float32, and stored in the base
+     * tensor's dtype; every other tensor is the base model's own.
+     */
+    WanDiffusionNet withLoras(List<AppliedLora> stack) {
+        Map<String, Tensor> tensors = base.taken();
+        Map<String, Tensor> patched = LoraPatch.applyAll(tensors, AppliedLora.weighted(stack), this::scaleOf, k);
+        WeightReader reader = new WeightReader() {
+            @Override public Tensor take(String key, long... shape) { return patched.getOrDefault(key, tensors.get(key)); }
+
+            @Override public float weightScale(String layer) { return base.weightScale(layer); }
+        };
+        WanConfig c = model.config();
+        return new WanDiffusionNet(new WanModel(c, WanWeights.read(reader, c), k), k, file, base, baseName, stack);
+    }
+
+    /** The fp8 {@code scale_weight} the model applies to a linear layer's matrix (1 for anything else). */
+    private float scaleOf(String key) {
+        return key.endsWith(".weight") ? base.weightScale(key.substring(0, key.length() - ".weight".length())) : 1f;
     }
 
     @Override
     public String architecture() {
         WanConfig c = model.config();
-        return "wan2.1 " + c.modelType().comfyName() + " dim=" + c.dim() + " layers=" + c.numLayers() + " heads=" + c.numHeads();
+        String name = "wan2.1 " + c.modelType().comfyName() + " dim=" + c.dim() + " layers=" + c.numLayers() + " heads=" + c.numHeads();
+        return loras.isEmpty() ? name : name + " + " + loras.size() + " LoRA(s)";
     }
 
     @Override

@@ -94,8 +94,8 @@ public record WanWeights(
         return recorder.shapes();
     }
 
-    /** The key mapping: checkpoint names → fields. */
-    static WanWeights read(WeightReader r, WanConfig c) {
+    /** The key mapping: checkpoint names → fields (public so a LoRA can rebuild the weights with some tensors replaced). */
+    public static WanWeights read(WeightReader r, WanConfig c) {
         long d = c.dim();
         Tensor patch = r.take("patch_embedding.weight", d, c.inDim(), c.patchSize()[0], c.patchSize()[1], c.patchSize()[2]);
         Linear patchEmbedding = new Linear(patch == null ? null : patch.reshape(d, c.patchInFeatures()),

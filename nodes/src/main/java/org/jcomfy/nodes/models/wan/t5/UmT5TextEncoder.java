@@ -2,9 +2,12 @@ package org.jcomfy.nodes.models.wan.t5;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jcomfy.backend.io.SafeTensorsFile;
 import org.jcomfy.backend.kernels.Kernels;
 import org.jcomfy.backend.tensor.Tensor;
+import org.jcomfy.nodes.models.wan.weights.WeightSource;
 
 /**
  * Wan's text encoder as ComfyUI's CLIPTextEncode runs it (WAN-IN-COMFY.md §7): tokenizer
@@ -44,6 +47,24 @@ public final class UmT5TextEncoder implements AutoCloseable {
     }
 
     public UmT5Tokenizer tokenizer() { return tokenizer; }
+
+    /** Every tensor of the file by key (views of the mapping, created on each call): what a LoRA patches. */
+    public Map<String, Tensor> tensors() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (String name : file.names()) all.put(name, file.tensor(name));
+        return all;
+    }
+
+    /**
+     * This encoder with some of the file's tensors replaced (a LoRA's patched copies); the rest stay
+     * views of the same mapping. The copy shares the file: close only the original.
+     */
+    public UmT5TextEncoder withTensors(Map<String, Tensor> replaced) {
+        Map<String, Tensor> all = tensors();
+        all.putAll(replaced);
+        UmT5Weights weights = UmT5WeightsLoader.load(WeightSource.of(file.path() + " (patched)", all));
+        return new UmT5TextEncoder(file, tokenizer, new UmT5Encoder(weights, kernels), kernels);
+    }
 
     public UmT5Encoder encoder() { return encoder; }
 

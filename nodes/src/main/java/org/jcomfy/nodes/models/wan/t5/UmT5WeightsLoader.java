@@ -56,7 +56,11 @@ public final class UmT5WeightsLoader {
 
     /** Maps every tensor of an open file (the caller keeps it open while the weights are used). */
     public static UmT5Weights load(SafeTensorsFile file) {
-        WeightSource source = WeightSource.over(file);
+        return load(WeightSource.over(file));
+    }
+
+    /** The weights of a source holding a whole text-encoder file's tensors (a LoRA'd copy's, say). */
+    public static UmT5Weights load(WeightSource source) {
         KeyLayout keys = detectLayout(source);
         UmT5Weights weights = read(source, keys);
         source.requireAllUsed(key -> NON_WEIGHT_TENSORS.contains(key) || key.endsWith(".scale_input"));

@@ -31,6 +31,8 @@ public final class WeightSource implements WeightReader, AutoCloseable {
     private final Map<String, String> metadata;
     private final AutoCloseable resource;
     private final Set<String> used = new LinkedHashSet<>();
+    /** What {@link #take} handed out, by key: the tensors a model built from this source holds (LoRA patches rebuild from them). */
+    private final Map<String, Tensor> taken = new LinkedHashMap<>();
 
     private WeightSource(String origin, Map<String, long[]> shapes, Function<String, Tensor> tensors,
                          Map<String, String> metadata, AutoCloseable resource) {
@@ -137,8 +139,16 @@ public final class WeightSource implements WeightReader, AutoCloseable {
             throw new WeightsException(origin + ": tensor '" + key + "' is " + t.dtype() + ", not a floating-point weight");
         }
         used.add(key);
+        taken.put(key, t);
         return t;
     }
+
+    /**
+     * The tensors {@link #take} has handed out, by key, exactly as handed out (after
+     * {@link #withMatricesAs}'s conversion): a LoRA rebuilds a model from these, so the weights it
+     * does not patch stay shared with the base model instead of being read or converted again.
+     */
+    public Map<String, Tensor> taken() { return Collections.unmodifiableMap(taken); }
 
     /**
      * The per-tensor weight scale of ComfyUI's {@code *_scaled} fp8 files: the scalar
