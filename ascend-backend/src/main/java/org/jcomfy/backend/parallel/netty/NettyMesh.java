@@ -171,7 +171,10 @@ public final class NettyMesh implements AutoCloseable {
             throw new ProcessGroupException(closing ? "rank " + rank + "'s process group is closed" : "rank " + rank + " has no connection to rank " + peer);
         }
         ch.writeAndFlush(frame).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess() && !closing) fail(new ProcessGroupException("rank " + rank + " could not send to rank " + peer + ": " + f.cause(), f.cause()));
+            // a failed write is the peer lost, said as the closed connection says it: whichever is seen first
+            if (!f.isSuccess() && !closing) {
+                fail(new ProcessGroupException("lost rank " + peer + ": rank " + rank + " could not send to it (" + f.cause() + ")", f.cause()));
+            }
         });
     }
 
