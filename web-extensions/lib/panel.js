@@ -167,6 +167,15 @@ function connectedRanks(body, answer) {
     body.replaceChildren(line(`unavailable (${answer.detail})`, "muted"));
     return;
   }
+  // /jcomfy/ranks: the sources a ParallelPlan can draw ranks from; in-process ones are started per
+  // model call, so a source is shown with how many ranks it offers, not as that many rows
+  const sources = answer.data && typeof answer.data.sources === "object" ? Object.entries(answer.data.sources) : [];
+  if (sources.length > 0) {
+    const devices = [...new Set((answer.data.ranks ?? []).map((r) => r?.device_name ?? r?.device).filter(Boolean))];
+    body.replaceChildren(...sources.map(([name, s]) => row(name,
+        `${s?.kind ?? "ranks"}, up to ${s?.max_ranks ?? "?"} ranks${devices.length ? " on " + devices.join(", ") : ""}`, "rank")));
+    return;
+  }
   const list = Array.isArray(answer.data) ? answer.data : Array.isArray(answer.data?.ranks) ? answer.data.ranks : [];
   if (list.length === 0) {
     body.replaceChildren(line("none connected", "muted"));

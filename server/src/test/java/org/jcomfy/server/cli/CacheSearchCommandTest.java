@@ -72,7 +72,7 @@ class CacheSearchCommandTest {
             assertEquals(1.0, control.get("ssim").asDouble(), 1e-12);
             assertEquals(0.0, control.get("latent_mse").asDouble());
         }
-        assertEquals(4, doc.get("dit_blocks").asInt(), "the demo DiT has 4 blocks");
+        assertEquals(2, doc.get("dit_blocks").asInt(), "the demo DiT has 2 blocks");
     }
 
     private static void assertFinite(JsonNode row) {
@@ -95,11 +95,10 @@ class CacheSearchCommandTest {
             assertFinite(rows.get(i));
             assertEquals(2, rows.get(i).at("/cache_report/branches/cond/steps_reused").asInt(), "steps 2 and 4 reuse");
         }
-        // Steps 2 and 4 of 6 reuse: one block of 4 can give at most 1 / (1 - 2/6 · 1/4) = 1.09x >= 1.01, so the scan starts at 1 block.
+        // Steps 2 and 4 of 6 reuse: one block of 2 can give at most 1 / (1 - 2/6 · 1/2) = 1.2x >= 1.01, so the scan starts at 1 block.
         JsonNode first = doc.get("block_scan").get(0);
         assertEquals(1, first.get("cached_blocks").asInt());
-        assertEquals(List.of("blocks [1,2)", "blocks [2,3)", "blocks [3,4)").size(), first.get("ranges_by_latent_mse").size(),
-                first.toString());
+        assertEquals(List.of("blocks [1,2)").size(), first.get("ranges_by_latent_mse").size(), first.toString());
         assertEquals("blocks [1,2)", rows.get(2).get("setting").asText(), "block 0 always computes");
         JsonNode recommended = doc.get("recommended");
         assertEquals("search", recommended.get("role").asText(), doc.toString());
@@ -116,17 +115,17 @@ class CacheSearchCommandTest {
 
     @Test
     void an_inapplicable_setting_is_an_error_row_and_the_search_goes_on() throws Exception {
-        JsonNode doc = search("--policy", "attention_cache", "--blocks", "1-3,2-9", "--step-start", "1", "--step-end", "5",
+        JsonNode doc = search("--policy", "attention_cache", "--blocks", "0-2,1-9", "--step-start", "1", "--step-end", "5",
                 "--min-psnr", "0");
         assertBaselineAndControls(doc);
         JsonNode rows = doc.get("rows");
         assertEquals(5, rows.size(), rows.toString());
-        assertEquals("attention [1,3)", rows.get(2).get("setting").asText());
+        assertEquals("attention [0,2)", rows.get(2).get("setting").asText());
         assertEquals("attention_cache", rows.get(2).at("/knobs/method").asText());
         assertFinite(rows.get(2));
         JsonNode failed = rows.get(3);
-        assertTrue(failed.get("error").asText().contains("block_end 9 is past the model's 4 blocks"), failed.toString());
+        assertTrue(failed.get("error").asText().contains("block_end 9 is past the model's 2 blocks"), failed.toString());
         assertTrue(failed.get("seconds").isNull() && failed.get("psnr_db").isNull(), failed.toString());
-        assertEquals("attention [1,3)", doc.get("recommended").get("setting").asText());
+        assertEquals("attention [0,2)", doc.get("recommended").get("setting").asText());
     }
 }

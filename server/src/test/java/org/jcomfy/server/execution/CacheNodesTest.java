@@ -35,7 +35,7 @@ class CacheNodesTest {
         try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("cache")) {
             ws.awaitType("status");
             for (String method : List.of("dit_block_cache", "attention_cache")) {
-                String id = server.submit(cachedPrompt(server, method, 1, 5, 3).toString(), "cache");
+                String id = server.submit(cachedPrompt(server, method, 1, 5, 2).toString(), "cache");
                 List<JsonNode> events = ws.untilDone(id);
                 assertTrue(TestWebSocket.types(events).contains("execution_success"), events.toString());
                 JsonNode report = TestWebSocket.ofType(events, "jcomfy.cache_report").get(0);
@@ -58,7 +58,7 @@ class CacheNodesTest {
         try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("easy")) {
             ws.awaitType("status");
             for (String node : List.of("EasyCache", "LazyCache")) {
-                ObjectNode prompt = cachedPrompt(server, "dit_block_cache", 1, 5, 3);
+                ObjectNode prompt = cachedPrompt(server, "dit_block_cache", 1, 5, 2);
                 ObjectNode cache = (ObjectNode) prompt.get("900");
                 cache.put("class_type", node);
                 ObjectNode inputs = (ObjectNode) cache.get("inputs");
@@ -82,7 +82,7 @@ class CacheNodesTest {
     void teacache_runs_the_workflow_and_reports_its_steps() throws Exception {
         try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("tea")) {
             ws.awaitType("status");
-            ObjectNode prompt = cachedPrompt(server, "dit_block_cache", 1, 5, 3);
+            ObjectNode prompt = cachedPrompt(server, "dit_block_cache", 1, 5, 2);
             ObjectNode cache = (ObjectNode) prompt.get("900");
             cache.put("class_type", "WanTeaCache");
             ObjectNode inputs = (ObjectNode) cache.get("inputs");
@@ -96,8 +96,8 @@ class CacheNodesTest {
             assertTrue(TestWebSocket.types(events).contains("execution_success"), events.toString());
             JsonNode report = TestWebSocket.ofType(events, "jcomfy.cache_report").get(0);
             assertEquals("TeaCache", report.get("method").asText());
-            // Which steps skip is CacheScheduleTest's: the random demo DiT's timestep embedding changes
-            // so much per step (relative L1 above 0.5) that the published 1.3B polynomial never skips.
+            // Which steps skip is CacheScheduleTest's; here only the totals: the published 1.3B
+            // polynomial was fitted to the real model, so what it decides on the demo DiT says little.
             JsonNode cond = report.at("/branches/cond");
             assertEquals(6, cond.get("steps_reused").asInt() + cond.get("steps_computed").asInt(), report.toString());
             assertTrue(cond.get("steps_computed").asInt() >= 2, "the first and the last step compute: " + report);
@@ -124,7 +124,7 @@ class CacheNodesTest {
     @Test
     void knobs_that_contradict_each_other_are_validation_errors_naming_the_node() throws Exception {
         try (TestServer server = TestServer.start()) {
-            JsonNode refused = server.refused(cachedPrompt(server, "dit_block_cache", 30, 10, 3).toString());
+            JsonNode refused = server.refused(cachedPrompt(server, "dit_block_cache", 30, 10, 2).toString());
             JsonNode errors = refused.at("/node_errors/900/errors");
             assertEquals("custom_validation_failed", errors.get(0).get("type").asText(), refused.toString());
             assertTrue(errors.get(0).get("details").asText().contains("step_start (30) must not be after step_end (10)"),

@@ -19,7 +19,7 @@ import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorMetrics;
 import org.jcomfy.nodes.acceleration.CachePolicy;
-import org.jcomfy.nodes.demo.DemoDitWeights;
+import org.jcomfy.nodes.demo.DemoModels;
 import org.jcomfy.nodes.models.ActivationRecorder;
 import org.jcomfy.nodes.models.BlockLoop;
 import org.jcomfy.nodes.models.DenoisingRun;
@@ -57,8 +57,8 @@ class InProcessRanksTest {
 
     @BeforeAll
     static void load() throws Exception {
-        Path file = dir.resolve("demo.safetensors");
-        DemoDitWeights.write(file, DemoDitWeights.Spec.demo(DemoTextEncoderWeights.CONFIG.dim()), 5);
+        DemoModels.ensure(dir.resolve("models"), System.out);
+        Path file = dir.resolve("models/diffusion_models").resolve(DemoModels.DIT);
         dit = WanDit.load(file, K);
         positive = random(1, 1, 6, DemoTextEncoderWeights.CONFIG.dim());
         negative = random(2, 1, 6, DemoTextEncoderWeights.CONFIG.dim());

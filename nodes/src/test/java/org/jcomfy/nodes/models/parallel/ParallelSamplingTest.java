@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ import org.jcomfy.nodes.acceleration.LazyCache;
 import org.jcomfy.nodes.acceleration.ParallelPlanNode;
 import org.jcomfy.nodes.acceleration.TeaCache;
 import org.jcomfy.nodes.api.NodeInputs;
-import org.jcomfy.nodes.demo.DemoDitWeights;
+import org.jcomfy.nodes.demo.DemoModels;
 import org.jcomfy.nodes.ksampler.KSampler;
 import org.jcomfy.nodes.loaders.UnetLoader;
 import org.jcomfy.nodes.models.wan.t5.DemoTextEncoderWeights;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A ParallelPlan MODEL through the real KSampler node on the demo DiT (2 heads, 4 blocks): every
+ * A ParallelPlan MODEL through the real KSampler node on the trained demo DiT (2 heads, 2 blocks): every
  * plan, CFG parallel included, and every cache on top of a plan, samples within relative L2 1e-5
  * of the same MODEL on one rank (and a cache's report counts the same reuse); token counts of 8 (divides every plan) and 9 (padded everywhere).
  */
@@ -53,11 +52,9 @@ class ParallelSamplingTest {
     @BeforeAll
     static void load() throws Exception {
         ctx = new TestContext(dir);
-        Path file = ctx.inputDirectory().resolveSibling("models/diffusion_models/demo.safetensors");
-        Files.createDirectories(file.getParent());
-        DemoDitWeights.write(file, DemoDitWeights.Spec.demo(DemoTextEncoderWeights.CONFIG.dim()), 11);
+        DemoModels.ensure(ctx.inputDirectory().resolveSibling("models"), System.out);
         demo = (DiffusionModel) new UnetLoader().execute(
-                new NodeInputs(Map.of("unet_name", "demo.safetensors", "weight_dtype", "default")), ctx).results().get(0);
+                new NodeInputs(Map.of("unet_name", DemoModels.DIT, "weight_dtype", "default")), ctx).results().get(0);
         positive = Conditioning.of(random(1, 1, 7, DemoTextEncoderWeights.CONFIG.dim()));
         negative = Conditioning.of(random(2, 1, 7, DemoTextEncoderWeights.CONFIG.dim()));
     }

@@ -10,10 +10,10 @@ import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 
 /**
- * Writes a small Wan2.1 text-to-video DiT in ComfyUI's repackaged layout
- * ({@code model.diffusion_model.} + the official key names), with seeded random weights: the
- * same architecture as the real 1.3B model at a size a laptop CPU samples in seconds. Its
- * output is noise-like until trained weights exist.
+ * A test fixture: a small Wan2.1 text-to-video DiT in ComfyUI's repackaged layout
+ * ({@code model.diffusion_model.} + the official key names) with seeded random weights of a known
+ * scale, at any text width, for tests that compute on the weights themselves (LoRA patches). Tests
+ * that want a model which has learned something use the trained demo DiT ({@link DemoModels}).
  */
 public final class DemoDitWeights {
     private DemoDitWeights() {}
