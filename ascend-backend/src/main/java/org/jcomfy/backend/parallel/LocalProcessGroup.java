@@ -6,14 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import org.jcomfy.backend.tensor.DType;
 import org.jcomfy.backend.tensor.Tensor;
 import org.jcomfy.backend.tensor.TensorScope;
 
@@ -113,22 +111,13 @@ public final class LocalProcessGroup implements ProcessGroup {
             for (int j = 0; j < payloads.length; j++) out[j] = (int[]) payloads[j];
             return out;
         });
-        int[] mine = IntStream.range(0, members.length).filter(j -> all[j][0] == colour)
-                .boxed().sorted(Comparator.<Integer>comparingInt(j -> all[j][1]).thenComparingInt(j -> j))
-                .mapToInt(Integer::intValue).toArray();
+        int[] mine = GroupRanks.splitMembers(all, colour);
         return child(name + "/split" + call + ":" + colour, mine);
     }
 
     @Override
     public ProcessGroup subgroup(int... ranks) {
-        if (ranks.length == 0 || IntStream.of(ranks).distinct().count() != ranks.length
-                || IntStream.of(ranks).anyMatch(r -> r < 0 || r >= members.length)) {
-            throw new IllegalArgumentException("a subgroup needs distinct ranks of 0.." + (members.length - 1) + ", got "
-                    + Arrays.toString(ranks));
-        }
-        if (IntStream.of(ranks).noneMatch(r -> r == rank)) {
-            throw new IllegalArgumentException("rank " + rank + " is not in the subgroup " + Arrays.toString(ranks) + " it asked for");
-        }
+        GroupRanks.checkSubgroup(ranks, members.length, rank);
         // The n-th subgroup of the same ranks is its own group, so making one twice does not mix their calls.
         String id = Arrays.toString(ranks);
         int n = subgroupsMade.merge(id, 1, Integer::sum);
@@ -136,8 +125,8 @@ public final class LocalProcessGroup implements ProcessGroup {
     }
 
     private LocalProcessGroup child(String childName, int[] groupRanks) {
-        int[] worldRanks = IntStream.of(groupRanks).map(j -> members[j]).toArray();
-        int position = IntStream.range(0, groupRanks.length).filter(j -> groupRanks[j] == rank).findFirst().orElseThrow();
+        int[] worldRanks = GroupRanks.worldRanks(members, groupRanks);
+        int position = GroupRanks.position(groupRanks, rank);
         return new LocalProcessGroup(world, childName, worldRanks, position);
     }
 
@@ -146,7 +135,7 @@ public final class LocalProcessGroup implements ProcessGroup {
         if (parts.size() != members.length) {
             throw new IllegalArgumentException("all-to-all needs one part per rank (" + members.length + "), got " + parts.size());
         }
-        parts.forEach(LocalProcessGroup::requireF32);
+        parts.forEach(GroupRanks::requireF32);
         return meet("allToAll", List.copyOf(parts), payloads -> {
             List<Tensor> out = new ArrayList<>(payloads.length);
             for (Object p : payloads) out.add(((List<?>) p).get(rank) instanceof Tensor t ? t.copy() : null);
@@ -156,7 +145,7 @@ public final class LocalProcessGroup implements ProcessGroup {
 
     @Override
     public List<Tensor> allGather(Tensor tensor) {
-        requireF32(tensor);
+        GroupRanks.requireF32(tensor);
         return meet("allGather", tensor, payloads -> {
             List<Tensor> out = new ArrayList<>(payloads.length);
             for (Object p : payloads) out.add(((Tensor) p).copy());
@@ -166,7 +155,7 @@ public final class LocalProcessGroup implements ProcessGroup {
 
     @Override
     public Tensor allReduce(Tensor tensor, Reduction reduction) {
-        requireF32(tensor);
+        GroupRanks.requireF32(tensor);
         return meet("allReduce " + reduction, tensor, payloads -> {
             Tensor out = ((Tensor) payloads[0]).copy();
             MemorySegment acc = out.data();
@@ -189,14 +178,14 @@ public final class LocalProcessGroup implements ProcessGroup {
     @Override
     public Tensor broadcast(Tensor tensor, int root) {
         checkPeer(root, "broadcast root");
-        if (rank == root) requireF32(tensor);
+        if (rank == root) GroupRanks.requireF32(tensor);
         return meet("broadcast from " + root, rank == root ? tensor : null, payloads -> ((Tensor) payloads[root]).copy());
     }
 
     @Override
     public void send(Tensor tensor, int to) {
         checkPeer(to, "send target");
-        requireF32(tensor);
+        GroupRanks.requireF32(tensor);
         world.post(name, members[rank], members[to], TensorScope.detached(tensor));
     }
 
@@ -218,12 +207,6 @@ public final class LocalProcessGroup implements ProcessGroup {
     private void checkPeer(int peer, String what) {
         if (peer < 0 || peer >= members.length) {
             throw new IllegalArgumentException(what + " " + peer + " is not a rank of this group of " + members.length);
-        }
-    }
-
-    private static void requireF32(Tensor t) {
-        if (t == null || t.dtype() != DType.F32) {
-            throw new IllegalArgumentException("collectives take float32 tensors, got " + (t == null ? "null" : t));
         }
     }
 

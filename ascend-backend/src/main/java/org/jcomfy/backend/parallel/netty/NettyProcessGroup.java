@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.jcomfy.backend.parallel.GroupRanks;
 import org.jcomfy.backend.parallel.ProcessGroup;
 import org.jcomfy.backend.parallel.ProcessGroupException;
 import org.jcomfy.backend.tensor.DType;
@@ -74,21 +74,13 @@ public final class NettyProcessGroup implements ProcessGroup {
             all[others[i]] = new int[] {p.getInt(p.readerIndex()), p.getInt(p.readerIndex() + 4)};
             got[i].release();
         }
-        int[] chosen = IntStream.range(0, members.length).filter(j -> all[j][0] == colour)
-                .boxed().sorted(Comparator.<Integer>comparingInt(j -> all[j][1]).thenComparingInt(j -> j))
-                .mapToInt(Integer::intValue).toArray();
+        int[] chosen = GroupRanks.splitMembers(all, colour);
         return child(name + "/split" + call + ":" + colour, chosen);
     }
 
     @Override
     public ProcessGroup subgroup(int... ranks) {
-        if (ranks.length == 0 || IntStream.of(ranks).distinct().count() != ranks.length
-                || IntStream.of(ranks).anyMatch(r -> r < 0 || r >= members.length)) {
-            throw new IllegalArgumentException("a subgroup needs distinct ranks of 0.." + (members.length - 1) + ", got " + Arrays.toString(ranks));
-        }
-        if (IntStream.of(ranks).noneMatch(r -> r == rank)) {
-            throw new IllegalArgumentException("rank " + rank + " is not in the subgroup " + Arrays.toString(ranks) + " it asked for");
-        }
+        GroupRanks.checkSubgroup(ranks, members.length, rank);
         // The n-th subgroup of the same ranks is its own group, so making one twice does not mix their calls.
         String key = Arrays.toString(ranks);
         int n = subgroupsMade.merge(key, 1, Integer::sum);
@@ -96,8 +88,8 @@ public final class NettyProcessGroup implements ProcessGroup {
     }
 
     private NettyProcessGroup child(String childName, int[] groupRanks) {
-        int[] worldRanks = IntStream.of(groupRanks).map(j -> members[j]).toArray();
-        int position = IntStream.range(0, groupRanks.length).filter(j -> groupRanks[j] == rank).findFirst().orElseThrow();
+        int[] worldRanks = GroupRanks.worldRanks(members, groupRanks);
+        int position = GroupRanks.position(groupRanks, rank);
         return new NettyProcessGroup(mesh, childName, worldRanks, position);
     }
 
@@ -106,7 +98,7 @@ public final class NettyProcessGroup implements ProcessGroup {
         if (parts.size() != members.length) {
             throw new IllegalArgumentException("all-to-all needs one part per rank (" + members.length + "), got " + parts.size());
         }
-        parts.forEach(NettyProcessGroup::requireF32);
+        parts.forEach(GroupRanks::requireF32);
         long call = calls;
         Frame[] got = exchange(Frame.Kind.ALL_TO_ALL, j -> FrameCodec.encode(mesh.alloc(), Frame.Kind.ALL_TO_ALL, id, call, me(), parts.get(j)), others());
         return assemble(got, parts.get(rank));
@@ -114,7 +106,7 @@ public final class NettyProcessGroup implements ProcessGroup {
 
     @Override
     public List<Tensor> allGather(Tensor tensor) {
-        requireF32(tensor);
+        GroupRanks.requireF32(tensor);
         long call = calls;
         ByteBuf once = members.length > 1 ? FrameCodec.encode(mesh.alloc(), Frame.Kind.ALL_GATHER, id, call, me(), tensor) : null;
         try {
@@ -127,7 +119,7 @@ public final class NettyProcessGroup implements ProcessGroup {
 
     @Override
     public Tensor allReduce(Tensor tensor, Reduction reduction) {
-        requireF32(tensor);
+        GroupRanks.requireF32(tensor);
         Frame.Kind kind = reduction == Reduction.SUM ? Frame.Kind.ALL_REDUCE_SUM : Frame.Kind.ALL_REDUCE_MAX;
         long call = calls;
         ByteBuf once = members.length > 1 ? FrameCodec.encode(mesh.alloc(), kind, id, call, me(), tensor) : null;
@@ -181,7 +173,7 @@ public final class NettyProcessGroup implements ProcessGroup {
         checkPeer(root, "broadcast root");
         long call = calls;
         if (rank == root) {
-            requireF32(tensor);
+            GroupRanks.requireF32(tensor);
             ByteBuf once = members.length > 1 ? FrameCodec.encode(mesh.alloc(), Frame.Kind.BROADCAST, id, call, me(), tensor) : null;
             try {
                 exchange(Frame.Kind.BROADCAST, j -> once.retainedDuplicate(), new int[0]);
@@ -201,7 +193,7 @@ public final class NettyProcessGroup implements ProcessGroup {
     @Override
     public void send(Tensor tensor, int to) {
         checkPeer(to, "send target");
-        requireF32(tensor);
+        GroupRanks.requireF32(tensor);
         ByteBuf frame = FrameCodec.encode(mesh.alloc(), Frame.Kind.MESSAGE, id, 0, me(), tensor);
         if (to == rank) {
             // To itself: straight into the inbox, as the codec would have read it.
@@ -276,12 +268,6 @@ public final class NettyProcessGroup implements ProcessGroup {
     private void checkPeer(int peer, String what) {
         if (peer < 0 || peer >= members.length) {
             throw new IllegalArgumentException(what + " " + peer + " is not a rank of this group of " + members.length);
-        }
-    }
-
-    private static void requireF32(Tensor t) {
-        if (t == null || t.dtype() != DType.F32) {
-            throw new IllegalArgumentException("collectives take float32 tensors, got " + (t == null ? "null" : t));
         }
     }
 
