@@ -59,7 +59,7 @@ final class HeadlessServer implements AutoCloseable {
     private HeadlessServer(JcomfyServer server, NodeRegistry registry, PrintStream out) {
         this.server = server;
         this.registry = registry;
-        this.follower = new Follower(new ProgressBar(out));
+        this.follower = new Follower(ProgressBar.on(out));
         this.ws = http.newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws?clientId=" + clientId), follower).join();
     }
