@@ -69,6 +69,25 @@ class ParallelPlanTest {
     }
 
     @Test
+    void interrupt_stops_every_rank_within_a_step_and_the_next_prompt_runs() throws Exception {
+        try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("parallel")) {
+            ws.awaitType("status");
+            ObjectNode running = prompt(server, 2, 1, true, true);
+            ((ObjectNode) running.get("3").get("inputs")).put("steps", 200);
+            String id = server.submit(running.toString(), "parallel");
+            ws.await(m -> m.path("type").asText().equals("progress") && m.path("data").path("node").asText().equals("3"));
+            assertEquals(200, server.post("/interrupt", "{}").statusCode());
+            List<JsonNode> events = ws.untilDone(id);
+            assertTrue(TestWebSocket.types(events).contains("execution_interrupted"), TestWebSocket.types(events).toString());
+            long stepsAfter = events.stream().filter(e -> e.path("type").asText().equals("progress")).count();
+            assertTrue(stepsAfter <= 2, "the 4 ranks went on for " + stepsAfter + " steps after the interrupt");
+            // no rank is left behind holding the next prompt up: a fresh plan runs to the end
+            float[] next = latentOf(server, ws, prompt(server, 2, 1, true, true));
+            assertTrue(next.length > 0);
+        }
+    }
+
+    @Test
     void ulysses_2_with_cfg_parallel_and_ulysses_2_x_ring_2_give_the_one_rank_latent() throws Exception {
         try (TestServer server = TestServer.start(); TestWebSocket ws = server.connect("parallel")) {
             ws.awaitType("status");
