@@ -48,6 +48,9 @@ class SystemRoutesTest {
         assertEquals(0, cpu.get("index").asInt());
         assertTrue(cpu.get("vram_total").asLong() > 0);
         assertTrue(cpu.has("torch_vram_free"));
+        JsonNode ranks = stats.get("jcomfy_ranks");
+        assertEquals(8, ranks.get("max_world").asInt(), stats.toString());
+        assertEquals(TestServer.json(s.get("/api/jcomfy/ranks")), ranks, "the same list as /api/jcomfy/ranks");
     }
 
     @Test

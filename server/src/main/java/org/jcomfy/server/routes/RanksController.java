@@ -18,7 +18,11 @@ public final class RanksController {
     private RanksController() {}
 
     public static void ranks(Context ctx) {
-        Device device = ServerState.of(ctx).runtime().environment().device();
+        Json.send(ctx, body(ServerState.of(ctx).runtime().environment().device()));
+    }
+
+    /** The route's answer, also carried by {@code /system_stats} as {@code jcomfy_ranks}. */
+    static ObjectNode body(Device device) {
         ObjectNode body = Json.object();
         body.put("max_world", ParallelPlan.MAX_LOCAL_RANKS);
         ObjectNode local = body.putObject("sources").putObject(ParallelPlan.LOCAL);
@@ -33,6 +37,6 @@ public final class RanksController {
             rank.put("device", device.id().toString());
             rank.put("device_name", device.description());
         }
-        Json.send(ctx, body);
+        return body;
     }
 }

@@ -76,6 +76,8 @@ public final class SystemController {
             n.put("torch_vram_total", d.totalMemoryBytes());
             n.put("torch_vram_free", d.freeMemoryBytes());
         }
+        // jcomfy's own key (ComfyUI clients read only theirs): the ranks a ParallelPlan can use
+        body.set("jcomfy_ranks", RanksController.body(primary));
         Json.send(ctx, body);
     }
 
