@@ -113,6 +113,9 @@ class SystemRoutesTest {
         assertEquals(200, demo.statusCode());
         assertArrayEquals(Files.readAllBytes(workflows.resolve("text_to_video_demo.json")), demo.body());
         assertEquals(404, s.get("/api/workflow_templates/jcomfy/none.json").statusCode());
+        var thumbnail = s.getBytes("/api/workflow_templates/jcomfy/text_to_video_demo.jpg");
+        assertEquals(200, thumbnail.statusCode(), "the template browser's thumbnail");
+        assertArrayEquals(Files.readAllBytes(workflows.resolve("text_to_video_demo.jpg")), thumbnail.body());
         assertEquals(404, s.get("/api/workflow_templates/jcomfy/..%2Fpom.xml").statusCode());
         assertEquals("{\"demo\":true}", s.get("/api/workflow_templates/MyPack/demo.json").body());
         assertEquals(404, s.get("/api/workflow_templates/MyPack/none.json").statusCode());
