@@ -31,8 +31,8 @@ import org.jcomfy.server.TestWebSocket;
 class ReferenceWorkflowsTest {
     private static final Path WORKFLOWS = Path.of(System.getProperty("jcomfy.testdata"), "reference-workflows");
 
-    /** Loader inputs and the demo (or fixture) file each is pointed at. */
-    private static final Map<String, String> MODEL_INPUTS = Map.of(
+    /** Loader inputs and the demo (or fixture) file each is pointed at (the real weights are not here). */
+    static final Map<String, String> MODEL_INPUTS = Map.of(
             "unet_name", DemoModels.DIT, "clip_name", DemoModels.TEXT_ENCODER, "vae_name", DemoModels.VAE);
 
     @ParameterizedTest

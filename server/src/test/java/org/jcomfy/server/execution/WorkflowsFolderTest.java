@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.jcomfy.nodes.api.NodeRegistry;
 import org.jcomfy.nodes.demo.DemoModels;
@@ -27,9 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class WorkflowsFolderTest {
     private static final Path FOLDER = Path.of(System.getProperty("jcomfy.testdata")).resolveSibling("workflows");
-    /** The real-weights workflows validate with their model names pointed at the demo files (the real ones are not here). */
-    private static final Map<String, String> MODEL_INPUTS = Map.of(
-            "unet_name", DemoModels.DIT, "clip_name", DemoModels.TEXT_ENCODER, "vae_name", DemoModels.VAE);
 
     static Stream<String> workflows() throws Exception {
         try (Stream<Path> files = Files.list(FOLDER)) {
@@ -59,7 +55,8 @@ class WorkflowsFolderTest {
             if (!demo) {
                 for (JsonNode node : prompt) {
                     ObjectNode inputs = (ObjectNode) node.get("inputs");
-                    MODEL_INPUTS.forEach((input, demoFile) -> { if (inputs.has(input)) inputs.put(input, demoFile); });
+                    // the real-weights workflows validate with their model names pointed at the demo files
+                    ReferenceWorkflowsTest.MODEL_INPUTS.forEach((input, demoFile) -> { if (inputs.has(input)) inputs.put(input, demoFile); });
                 }
             }
             ValidationResult result = new PromptValidator(NodeRegistry.load(), server.environment).validate(prompt, null);
